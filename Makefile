@@ -1,0 +1,67 @@
+# Two commands set up a fresh machine: `make run` and `make test`. `make help` lists the rest.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+FLASK := $(VENV)/bin/flask --app wsgi
+PORT ?= 8000
+export PORT
+
+.DEFAULT_GOAL := help
+.PHONY: help run install dev-install translations compile-translations instance check test test-fast lint bench bench-pages clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-22s %s\n", $$1, $$2}'
+
+run: install compile-translations instance ## Install, build and serve on http://127.0.0.1:$(PORT)
+	$(VENV)/bin/gunicorn -c gunicorn.conf.py wsgi:app
+
+$(VENV)/bin/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed, found " + sys.version)'
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(VENV)/bin/python
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-installed: requirements-dev.txt requirements.txt | $(VENV)/bin/python
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $(VENV)/.installed $@
+
+install: $(VENV)/.installed ## Create .venv and install the pinned requirements
+
+dev-install: $(VENV)/.dev-installed ## Install the test and tooling requirements too
+
+compile-translations: install ## Compile the message catalogs (.po -> .mo)
+	$(VENV)/bin/pybabel compile --statistics -d translations
+
+translations: install ## Extract UI strings, update both catalogs, fill English, compile
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -o translations/messages.pot --no-location --sort-output --project "Hengshui IP Portal" --omit-header .
+	$(VENV)/bin/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --width 100
+	$(PY) -c 'from portal.translations import cli; cli()' fill-en
+	$(VENV)/bin/pybabel compile -d translations
+	$(PY) -c 'from portal.translations import cli; cli()' check
+
+instance: install ## Prepare the instance folder (database, mail and uploads arrive with later features)
+	mkdir -p instance
+
+check: install ## Check content (schema, translations, links, dates)
+	$(FLASK) content check
+
+test: dev-install compile-translations ## Run every test, the browser suite included
+	$(PY) -m pytest
+
+test-fast: dev-install compile-translations ## Every test except the browser suite
+	$(PY) -m pytest -m "not browser"
+
+lint: dev-install ## ruff
+	$(VENV)/bin/ruff check .
+
+bench: bench-pages ## Every benchmark
+
+bench-pages: install compile-translations ## Guide page vs bare Flask under gunicorn: requests/s, p50/p95
+	$(PY) bench/pages.py
+
+clean: ## Remove the virtualenv, compiled catalogs and caches
+	rm -rf $(VENV) translations/*/LC_MESSAGES/*.mo .pytest_cache .ruff_cache

@@ -1,0 +1,30 @@
+"""gunicorn settings for the portal: `gunicorn -c gunicorn.conf.py wsgi:app`.
+
+preload_app loads the app (content catalog, translations, later jieba's dictionary) once in
+the master, so forked workers share that memory instead of each loading their own.
+"""
+
+import multiprocessing
+import os
+
+bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
+workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
+worker_class = "sync"
+preload_app = True
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+graceful_timeout = 20
+keepalive = 5
+# Bounded request sizes: a request line or header past these is refused before Flask sees it.
+limit_request_line = 8190
+limit_request_fields = 100
+# Recycle workers now and then so a slow leak can never take a host down.
+max_requests = 5000
+max_requests_jitter = 500
+
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+# %(U)s is the path without the query string: tracking numbers, search terms and tokens in
+# query strings are personal or secret, so they never reach the access log. No client IP
+# either (%(h)s): the portal does not need it to operate.
+access_log_format = '%(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms'

@@ -1,0 +1,31 @@
+"""The portal's application factory: every extension and blueprint is wired here, in order."""
+
+import logging
+
+from portal import assets, errors, i18n, security, translations
+from portal import config as settings
+from portal.content import init_app as init_content
+from portal.views import pages, requests, site
+
+
+def create_app(config=None):
+    """Build the app from defaults, then the environment, then `config` (tests pass a mapping)."""
+    app = assets.PortalFlask(__name__, static_folder=str(settings.ROOT / "static"))
+    app.config.update(settings.from_environment())
+    if config:
+        app.config.update(config)
+    settings.validate(app.config)
+    app.config["INSTANCE_DIR"].mkdir(parents=True, exist_ok=True)
+    logging.basicConfig(level=app.config["LOG_LEVEL"], format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    i18n.init_app(app)
+    assets.init_app(app)
+    security.init_app(app)
+    init_content(app)
+    errors.init_app(app)
+    translations.init_app(app)
+
+    app.register_blueprint(site.bp)
+    app.register_blueprint(pages.bp, url_prefix="/<lang>")
+    app.register_blueprint(requests.bp, url_prefix="/<lang>/requests")
+    return app

@@ -1,0 +1,47 @@
+"""Every setting the portal reads, from the environment, with embedded defaults.
+
+The defaults make `make run` work on a bare machine (files under instance/, SQLite, mail
+written to files). Production mode (PORTAL_ENV=production) refuses to start with the
+development secret, because a guessable key lets anyone forge sessions and CSRF tokens.
+"""
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEV_SECRET = "dev-only-not-secret"
+
+
+class ConfigError(RuntimeError):
+    """A setting that makes the portal unsafe or unable to run."""
+
+
+def _env(name, default):
+    value = os.environ.get(name)
+    return default if value in (None, "") else value
+
+
+def from_environment():
+    """Settings from the environment; each is listed in the README with its default."""
+    instance = Path(_env("PORTAL_INSTANCE_DIR", ROOT / "instance"))
+    return {
+        "PORTAL_ENV": _env("PORTAL_ENV", "development"),
+        "SECRET_KEY": _env("SECRET_KEY", DEV_SECRET),
+        "INSTANCE_DIR": instance,
+        "CONTENT_DIR": Path(_env("PORTAL_CONTENT_DIR", ROOT / "content")),
+        "SEARCH_INDEX_DIR": Path(_env("PORTAL_SEARCH_INDEX_DIR", ROOT / "search_index")),
+        "PREFERRED_URL_SCHEME": _env("PORTAL_URL_SCHEME", "http"),
+        "SITE_URL": _env("PORTAL_SITE_URL", "http://127.0.0.1:8000").rstrip("/"),
+        "MAX_CONTENT_LENGTH": int(_env("PORTAL_MAX_UPLOAD_BYTES", 55 * 1024 * 1024)),
+        "LOG_LEVEL": _env("PORTAL_LOG_LEVEL", "INFO"),
+    }
+
+
+def validate(config):
+    """Refuse settings that are unsafe in production."""
+    if config["PORTAL_ENV"] not in ("development", "production", "testing"):
+        raise ConfigError(f"PORTAL_ENV must be development, production or testing, not {config['PORTAL_ENV']!r}")
+    if config["PORTAL_ENV"] == "production":
+        key = config["SECRET_KEY"]
+        if key == DEV_SECRET or len(key) < 32:
+            raise ConfigError("PORTAL_ENV=production needs SECRET_KEY set to a random value of 32 or more characters")

@@ -1,0 +1,185 @@
+"""The front-matter schema, declared once.
+
+The loader validates with it, `flask content check` reports with it, content/README.md
+documents it, and the templates label topics and audiences from it.
+"""
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+
+# Folder under content/ -> the one kind of page it holds.
+SECTIONS = {"guides": "guide", "pages": "page"}
+
+TOPICS = {
+    "pledge-financing": _l("Pledge financing"),
+    "patent": _l("Patents"),
+    "trademark": _l("Trademarks"),
+    "geographical-indication": _l("Geographical indications"),
+    "copyright": _l("Copyright"),
+    "software": _l("Software"),
+    "overseas-risk": _l("Overseas IP risk"),
+    "rights-protection": _l("Rights protection"),
+    "education": _l("IP education"),
+}
+
+AUDIENCES = {
+    "enterprise": _l("Enterprises"),
+    "school": _l("Schools and teachers"),
+    "institution": _l("Service institutions"),
+    "individual": _l("Individuals"),
+}
+
+# The assistance request each guide's "get help with this" link opens (the form: issue 4).
+REQUEST_TYPES = {
+    "pledge-financing": _l("Patent or trademark pledge financing"),
+    "trademark-gi": _l("Trademark registration or geographical indication"),
+    "copyright-software": _l("Copyright or software registration"),
+    "overseas-risk": _l("Overseas IP dispute or risk"),
+    "rights-protection": _l("Infringement complaint and rights protection"),
+    "patent-advice": _l("Patent filing and navigation advice"),
+    "school-visit": _l("Expert visit to a school"),
+    "general": _l("General enquiry"),
+}
+
+# Every guide answers the same questions under the same headings, in this order.
+GUIDE_SECTIONS = {
+    "zh": ("适用对象", "办理条件", "办理地点和方式", "申请材料", "办理步骤", "办理时限",
+           "费用", "法律依据", "进度查询", "本地求助", "常见错误", "常见问题"),
+    "en": ("Who this is for", "Conditions", "Where and how to apply", "Materials to prepare",
+           "Steps", "Time limits", "Fees", "Legal basis", "Checking progress", "Local help",
+           "Common mistakes", "FAQ"),
+}
+
+SUMMARY_MAX = 300  # an English sentence needs about twice the characters of its Chinese twin
+# Keys whose values both languages of one page must share.
+SHARED_KEYS = ("kind", "topics", "audience", "request_type", "order")
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Source:
+    title: str
+    url: str
+    checked: date
+
+
+def parse_date(value):
+    """A strict YYYY-MM-DD date; YAML's own timestamp guessing is switched off in the loader."""
+    text = str(value).strip()
+    if not _ISO_DATE.match(text):
+        raise ValueError(f"{text!r} is not a date in YYYY-MM-DD form")
+    return date.fromisoformat(text)  # raises ValueError on 2026-02-30
+
+
+def _text(value, limit=None):
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError("must be non-empty text")
+    if limit and len(value.strip()) > limit:
+        raise ValueError(f"must be at most {limit} characters (has {len(value.strip())})")
+    return value.strip()
+
+
+def _ids(allowed):
+    def parse(value):
+        items = [value] if isinstance(value, str) else value
+        if not isinstance(items, list) or not items:
+            raise ValueError("must be a non-empty list")
+        unknown = [item for item in items if item not in allowed]
+        if unknown:
+            raise ValueError(f"unknown {unknown}; allowed: {', '.join(allowed)}")
+        return tuple(items)
+    return parse
+
+
+def _choice(allowed):
+    def parse(value):
+        if value not in allowed:
+            raise ValueError(f"{value!r} is not one of: {', '.join(allowed)}")
+        return value
+    return parse
+
+
+def _order(value):
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValueError("must be a whole number ≥ 0")
+    return value
+
+
+def _sources(value):
+    if not isinstance(value, list) or not value:
+        raise ValueError("must be a non-empty list of {title, url, checked}")
+    sources = []
+    for number, item in enumerate(value, 1):
+        if not isinstance(item, dict) or set(item) != {"title", "url", "checked"}:
+            raise ValueError(f"item {number} must have exactly title, url and checked")
+        url = str(item["url"]).strip()
+        if not _URL.match(url):
+            raise ValueError(f"item {number}: {url!r} is not an http(s) URL")
+        try:
+            checked = parse_date(item["checked"])
+        except ValueError as error:
+            raise ValueError(f"item {number}: checked {error}") from None
+        sources.append(Source(_text(item["title"]), url, checked))
+    return tuple(sources)
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    parse: object
+    required_for: tuple  # kinds that must have it; others may
+    default: object = None
+
+
+FIELDS = (
+    Field("title", _text, ("guide", "page")),
+    Field("summary", lambda v: _text(v, SUMMARY_MAX), ("guide", "page")),
+    Field("kind", _choice(tuple(SECTIONS.values())), ("guide", "page")),
+    Field("topics", _ids(TOPICS), ("guide",), ()),
+    Field("audience", _ids(AUDIENCES), ("guide",), ()),
+    Field("request_type", _choice(REQUEST_TYPES), ("guide",)),
+    Field("order", _order, (), 100),
+    Field("updated", parse_date, ("guide", "page")),
+    Field("reviewed", parse_date, ("guide", "page")),
+    Field("sources", _sources, ("guide",), ()),
+)
+FIELD_NAMES = tuple(field.name for field in FIELDS)
+
+
+def validate_front_matter(meta, expected_kind, today):
+    """Return (values, problems): values has every field, problems are readable sentences."""
+    problems = []
+    if not isinstance(meta, dict):
+        return {}, ["front matter must be a YAML mapping"]
+    unknown = sorted(set(meta) - set(FIELD_NAMES))
+    if unknown:
+        problems.append(f"unknown front-matter keys {unknown}; allowed: {', '.join(FIELD_NAMES)}")
+    values = {}
+    for field in FIELDS:
+        if field.name not in meta or meta[field.name] in (None, ""):
+            if expected_kind in field.required_for:
+                problems.append(f"{field.name}: missing (required for {expected_kind})")
+            values[field.name] = field.default
+            continue
+        try:
+            values[field.name] = field.parse(meta[field.name])
+        except ValueError as error:
+            problems.append(f"{field.name}: {error}")
+            values[field.name] = field.default
+    if values.get("kind") and values["kind"] != expected_kind:
+        problems.append(f"kind: {values['kind']!r} does not belong in this folder (expected {expected_kind!r})")
+    updated, reviewed = values.get("updated"), values.get("reviewed")
+    for name in ("updated", "reviewed"):
+        if values.get(name) and values[name] > today:
+            problems.append(f"{name}: {values[name]} is in the future")
+    if updated and reviewed and reviewed < updated:
+        problems.append(f"reviewed ({reviewed}) is before updated ({updated})")
+    for source in values.get("sources") or ():
+        if source.checked > today:
+            problems.append(f"sources: checked date {source.checked} is in the future")
+    return values, problems

@@ -1,0 +1,52 @@
+"""Error pages in the visitor's language, never a stack trace.
+
+Unexpected exceptions are logged with an incident id (and no request data, which may hold
+personal data); the visitor sees the same id so a support request can be matched to the log.
+"""
+
+import logging
+import secrets
+
+from flask import render_template
+from flask_babel import lazy_gettext as _l
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+log = logging.getLogger(__name__)
+
+MESSAGES = {
+    400: (_l("The request could not be understood"),
+          _l("Something in the address or the form was not valid. Go back and try again.")),
+    403: (_l("Not allowed"), _l("You do not have permission to open this page.")),
+    404: (_l("Page not found"),
+          _l("We could not find this page. It may have moved, or the address may be mistyped.")),
+    405: (_l("Not allowed"), _l("This page cannot be used this way. Go back and use the page's own links and buttons.")),
+    413: (_l("Upload too large"),
+          _l("What you sent is larger than the portal accepts. Send smaller files, or fewer at a time.")),
+    500: (_l("Something went wrong on our side"),
+          _l("The portal could not finish your request. Nothing you did caused this. Please try again in a few minutes.")),
+}
+
+
+def render_error(code, incident=None):
+    title, explanation = MESSAGES.get(code, MESSAGES[500 if code >= 500 else 400])
+    html = render_template("error.html", code=code, title=title, explanation=explanation, incident=incident)
+    return html, code
+
+
+def init_app(app):
+    @app.errorhandler(HTTPException)
+    def http_error(error):
+        if error.code and error.code < 400:
+            return error
+        response = error.get_response()
+        body, code = render_error(error.code or 500)
+        response.set_data(body)
+        response.status_code = code
+        response.content_type = "text/html; charset=utf-8"
+        return response
+
+    @app.errorhandler(Exception)
+    def unexpected_error(error):
+        incident = secrets.token_hex(4)
+        log.exception("incident %s: unhandled %s", incident, type(error).__name__)
+        return render_error(InternalServerError.code, incident)

@@ -1,0 +1,89 @@
+"""Languages: the language lives in the URL (/zh/…, /en/…), Chinese first.
+
+A URL that names its language can be cached, shared and indexed per language, so the
+language is never kept in a cookie or the session. Pages outside a language prefix (the
+root redirect, error pages for unknown paths) fall back to Accept-Language, then Chinese.
+"""
+
+from flask import abort, current_app, g, request, url_for
+from flask_babel import Babel
+
+from portal.config import ROOT
+
+LANGUAGES = ("zh", "en")
+DEFAULT_LANGUAGE = "zh"
+# BCP 47 tags for <html lang> and hreflang: the Chinese text is written in simplified characters.
+HTML_LANG = {"zh": "zh-Hans", "en": "en"}
+# Each language's own name, shown on the switch in that language (never translated).
+NATIVE_NAME = {"zh": "中文", "en": "English"}
+
+babel = Babel()
+
+
+def other_language(lang):
+    return "en" if lang == "zh" else "zh"
+
+
+def language_from_accept_header():
+    return request.accept_languages.best_match(LANGUAGES, default=DEFAULT_LANGUAGE)
+
+
+def current_language():
+    """The page's language: from the URL when it has one, else the browser's preference."""
+    lang = g.get("lang")
+    if lang:
+        return lang
+    path_lang = request.path.strip("/").split("/", 1)[0] if request else ""
+    if path_lang in LANGUAGES:
+        return path_lang
+    return language_from_accept_header()
+
+
+def _pull_language(endpoint, values):
+    if values and "lang" in values:
+        lang = values.pop("lang")
+        if lang not in LANGUAGES:
+            abort(404)
+        g.lang = lang
+
+
+def _push_language(endpoint, values):
+    # url_for() inside a page keeps that page's language unless told otherwise; error pages
+    # outside a language prefix link in the visitor's language.
+    if "lang" not in values and current_app.url_map.is_endpoint_expecting(endpoint, "lang"):
+        values["lang"] = current_language()
+
+
+def alternate_url(lang, external=False):
+    """The current page in `lang`: same endpoint and arguments, plus the query arguments the
+    view declared meaningful in g.keep_args (never the raw query string, which may hold
+    anything). External URLs use SITE_URL, never the request's Host header."""
+    endpoint = request.endpoint
+    args = dict(request.view_args or {})
+    if not endpoint or not current_app.url_map.is_endpoint_expecting(endpoint, "lang"):
+        endpoint, args = "pages.home", {}  # error pages and language-neutral URLs
+    args.update(g.get("keep_args", {}))
+    args["lang"] = lang
+    path = url_for(endpoint, **args)
+    return current_app.config["SITE_URL"] + path if external else path
+
+
+def init_app(app):
+    app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT_LANGUAGE)
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(ROOT / "translations"))
+    babel.init_app(app, locale_selector=current_language)
+    app.url_value_preprocessor(_pull_language)
+    app.url_defaults(_push_language)
+
+    @app.context_processor
+    def language_context():
+        lang = current_language()
+        return {
+            "lang": lang,
+            "html_lang": HTML_LANG[lang],
+            "other_lang": other_language(lang),
+            "native_name": NATIVE_NAME,
+            "languages": LANGUAGES,
+            "html_lang_of": HTML_LANG,
+            "alternate_url": alternate_url,
+        }

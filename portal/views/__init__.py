@@ -1,0 +1,1 @@
+"""HTTP views: thin translations between URLs and the catalog (and, later, the services)."""

@@ -1,0 +1,107 @@
+"""The published pages under /<lang>/: home, the guides hub, guides and the fixed pages.
+
+Content is immutable for the life of a process, so each page's HTML is rendered once per
+URL and served from memory afterwards, with an ETag naming the content build. That keeps
+a guide nearly as cheap to serve as a static file.
+"""
+
+import hashlib
+from functools import wraps
+
+from flask import Blueprint, abort, current_app, g, make_response, render_template, request
+
+from portal.content import current_catalog
+from portal.content.schema import AUDIENCES, REQUEST_TYPES, TOPICS
+
+bp = Blueprint("pages", __name__)
+
+# Fixed pages served from content/pages/<slug>.<lang>.md: slug -> URL rule.
+FIXED_PAGES = {"about": "/about", "privacy": "/privacy", "accessibility": "/accessibility"}
+
+
+def page_endpoint(page):
+    """(endpoint, view args) of a catalog page, for links, the sitemap and the link checker."""
+    if page.section == "guides":
+        return "pages.guide", {"slug": page.slug}
+    if page.slug == "education":
+        return "pages.education", {}
+    return f"pages.{page.slug}", {}
+
+
+def rendered_once(view):
+    """Serve the view's HTML from memory after the first request for the same path."""
+
+    @wraps(view)
+    def wrapper(**kwargs):
+        cache = current_app.extensions.setdefault("page_cache", {})
+        key = request.path
+        cached = cache.get(key)
+        if cached is None:
+            body = view(**kwargs)
+            # The same ETag from every worker, so a conditional request works behind any of them.
+            cached = (body, hashlib.sha256(body.encode()).hexdigest()[:20])
+            cache[key] = cached  # bounded: only paths that matched a real page get here
+        body, etag = cached
+        response = make_response(body)
+        response.set_etag(etag)
+        response.cache_control.public = True
+        response.cache_control.max_age = 300
+        return response.make_conditional(request)
+
+    return wrapper
+
+
+@bp.get("/")
+@rendered_once
+def home():
+    catalog = current_catalog()
+    guides = catalog.guides(g.lang)
+    topics = [(topic, label) for topic, label in TOPICS.items() if any(topic in p.topics for p in guides)]
+    return render_template("home.html", guides=guides, topics=topics, audiences=AUDIENCES)
+
+
+@bp.get("/guides/")
+def guides_hub():
+    # Filters come from the query string, so only known values are accepted (and cached nowhere).
+    topic = request.args.get("topic")
+    audience = request.args.get("audience")
+    topic = topic if topic in TOPICS else None
+    audience = audience if audience in AUDIENCES else None
+    g.keep_args = {key: value for key, value in (("topic", topic), ("audience", audience)) if value}
+    guides = current_catalog().guides(g.lang, topic=topic, audience=audience)
+    return render_template("guides_hub.html", guides=guides, topics=TOPICS, audiences=AUDIENCES,
+                           topic=topic, audience=audience)
+
+
+@bp.get("/guides/<slug>")
+@rendered_once
+def guide(slug):
+    page = current_catalog().get("guides", slug, g.lang)
+    if page is None:
+        abort(404)
+    return render_template("guide.html", page=page, topics=TOPICS, audiences=AUDIENCES,
+                           request_types=REQUEST_TYPES)
+
+
+@bp.get("/education/")
+@rendered_once
+def education():
+    return _fixed_page("education")
+
+
+def _fixed_page(slug):
+    page = current_catalog().get("pages", slug, g.lang)
+    if page is None:
+        abort(404)
+    return render_template("page.html", page=page)
+
+
+def _register_fixed_pages():
+    for slug, rule in FIXED_PAGES.items():
+        def view(slug=slug):
+            return _fixed_page(slug)
+        view.__name__ = slug
+        bp.add_url_rule(rule, slug, rendered_once(view), methods=["GET"])
+
+
+_register_fixed_pages()

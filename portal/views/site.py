@@ -1,0 +1,53 @@
+"""Language-neutral URLs: the root redirect, health check, sitemap and robots.txt."""
+
+from flask import Blueprint, Response, current_app, jsonify, redirect, render_template, url_for
+
+from portal.content import current_catalog
+from portal.i18n import HTML_LANG, LANGUAGES, language_from_accept_header
+from portal.views.pages import page_endpoint
+
+bp = Blueprint("site", __name__)
+
+
+@bp.get("/")
+def root():
+    response = redirect(url_for("pages.home", lang=language_from_accept_header()), code=302)
+    response.vary.add("Accept-Language")
+    return response
+
+
+@bp.get("/healthz")
+def healthz():
+    catalog = current_catalog()
+    return jsonify(status="ok", content_build=catalog.build_id, pages=len(catalog))
+
+
+def sitemap_entries():
+    """Each page once per language, with its alternates, for search engines."""
+    catalog = current_catalog()
+    fixed = ["pages.home", "pages.guides_hub", "requests.new"]
+    targets = [(endpoint, {}, None) for endpoint in fixed]
+    for page in catalog:
+        if page.lang == LANGUAGES[0]:
+            endpoint, args = page_endpoint(page)
+            targets.append((endpoint, args, page.updated))
+    site = current_app.config["SITE_URL"]
+    for endpoint, args, updated in targets:
+        urls = {lang: site + url_for(endpoint, lang=lang, **args) for lang in LANGUAGES}
+        for lang in LANGUAGES:
+            yield {"loc": urls[lang], "lastmod": updated,
+                   "alternates": [(HTML_LANG[other], urls[other]) for other in LANGUAGES]}
+
+
+@bp.get("/sitemap.xml")
+def sitemap():
+    xml = render_template("sitemap.xml", entries=list(sitemap_entries()))
+    return Response(xml, mimetype="application/xml")
+
+
+@bp.get("/robots.txt")
+def robots():
+    site = current_app.config["SITE_URL"]
+    body = "User-agent: *\nDisallow: /staff/\nDisallow: /admin/\nDisallow: /*/requests/track\n" \
+           f"Sitemap: {site}/sitemap.xml\n"
+    return Response(body, mimetype="text/plain")
