@@ -21,7 +21,7 @@ limit_request_fields = 100
 max_requests = 5000
 max_requests_jitter = 500
 
-accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None  # empty: no access log
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 # %(U)s is the path without the query string: tracking numbers, search terms and tokens in

@@ -26,6 +26,6 @@ def create_app(config=None):
     translations.init_app(app)
 
     app.register_blueprint(site.bp)
-    app.register_blueprint(pages.bp, url_prefix="/<lang>")
-    app.register_blueprint(requests.bp, url_prefix="/<lang>/requests")
+    app.register_blueprint(pages.bp, url_prefix="/<language:lang>")
+    app.register_blueprint(requests.bp, url_prefix="/<language:lang>/requests")
     return app

@@ -9,7 +9,7 @@ import os
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DEV_SECRET = "dev-only-not-secret"
+DEV_SECRET = "dev-only-not-secret"  # noqa: S105 (the known value production refuses)
 
 
 class ConfigError(RuntimeError):

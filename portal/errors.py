@@ -19,11 +19,13 @@ MESSAGES = {
     403: (_l("Not allowed"), _l("You do not have permission to open this page.")),
     404: (_l("Page not found"),
           _l("We could not find this page. It may have moved, or the address may be mistyped.")),
-    405: (_l("Not allowed"), _l("This page cannot be used this way. Go back and use the page's own links and buttons.")),
+    405: (_l("Not allowed"),
+          _l("This page cannot be used this way. Go back and use the page's own links and buttons.")),
     413: (_l("Upload too large"),
           _l("What you sent is larger than the portal accepts. Send smaller files, or fewer at a time.")),
     500: (_l("Something went wrong on our side"),
-          _l("The portal could not finish your request. Nothing you did caused this. Please try again in a few minutes.")),
+          _l("The portal could not finish your request. Nothing you did caused this. "
+             "Please try again in a few minutes.")),
 }
 
 

@@ -7,6 +7,7 @@ root redirect, error pages for unknown paths) fall back to Accept-Language, then
 
 from flask import abort, current_app, g, request, url_for
 from flask_babel import Babel
+from werkzeug.routing import AnyConverter
 
 from portal.config import ROOT
 
@@ -18,6 +19,14 @@ HTML_LANG = {"zh": "zh-Hans", "en": "en"}
 NATIVE_NAME = {"zh": "中文", "en": "English"}
 
 babel = Babel()
+
+
+class LanguageConverter(AnyConverter):
+    """`<language:lang>` matches only the portal's languages, so /fr/… or /nope is a plain 404
+    at routing time (no redirect to /nope/ first)."""
+
+    def __init__(self, url_map):
+        super().__init__(url_map, *LANGUAGES)
 
 
 def other_language(lang):
@@ -69,6 +78,7 @@ def alternate_url(lang, external=False):
 
 
 def init_app(app):
+    app.url_map.converters["language"] = LanguageConverter
     app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT_LANGUAGE)
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(ROOT / "translations"))
     babel.init_app(app, locale_selector=current_language)

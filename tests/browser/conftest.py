@@ -1,0 +1,102 @@
+"""Browser fixtures: a real gunicorn serving the portal, and Debian's chromium driven by Playwright.
+
+Playwright's own browser download is never used (it cannot be fetched here and would be a
+second browser to trust): the launch names /usr/bin/chromium.
+"""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from portal.config import ROOT
+
+CHROMIUM = os.environ.get("PORTAL_CHROMIUM", "/usr/bin/chromium")
+AXE_JS = Path(__file__).parent / "vendor" / "axe.min.js"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/browser/" in str(item.fspath).replace(os.sep, "/"):
+            item.add_marker(pytest.mark.browser)
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory):
+    port = free_port()
+    env = {**os.environ, "PORT": str(port), "WEB_CONCURRENCY": "2", "PORTAL_ENV": "testing",
+           "PORTAL_INSTANCE_DIR": str(tmp_path_factory.mktemp("instance")),
+           "PORTAL_SITE_URL": f"http://127.0.0.1:{port}", "GUNICORN_ACCESS_LOG": ""}
+    log = tmp_path_factory.mktemp("gunicorn") / "server.log"
+    with open(log, "wb") as out:
+        process = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "wsgi:app"],
+                                   cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            with urllib.request.urlopen(base + "/healthz", timeout=1) as response:
+                if response.status == 200:
+                    break
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                raise RuntimeError("gunicorn did not start:\n" + log.read_text(errors="replace")) from None
+            time.sleep(0.2)
+    yield base
+    process.terminate()
+    process.wait(timeout=20)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (bash .ci/run does)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture()
+def page(browser, server):
+    """A fresh page that records console errors and failed requests; the test fails on any."""
+    context = browser.new_context(base_url=server, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    problems = []
+    page.on("console", lambda message: message.type == "error" and problems.append(f"console: {message.text}"))
+    page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+    page.on("requestfailed", lambda request: problems.append(f"request failed: {request.url}"))
+    yield page
+    context.close()
+    assert problems == []
+
+
+def run_axe(page):
+    """axe-core's WCAG 2.1 A and AA rules on the current page; returns the violations.
+
+    axe is evaluated through the DevTools protocol rather than added as a <script>: the
+    portal's Content-Security-Policy rightly blocks injected inline scripts."""
+    page.evaluate(AXE_JS.read_text(encoding="utf-8"))
+    return page.evaluate(
+        """async () => {
+            const result = await axe.run(document, {runOnly: {type: 'tag',
+                values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}});
+            return result.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+                nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}));
+        }""")
