@@ -2,7 +2,7 @@
 
 import logging
 
-from portal import assets, errors, i18n, security, translations
+from portal import assets, errors, i18n, page_cache, security, translations
 from portal import config as settings
 from portal.content import init_app as init_content
 from portal.views import pages, requests, site
@@ -21,6 +21,7 @@ def create_app(config=None):
     i18n.init_app(app)
     assets.init_app(app)
     security.init_app(app)
+    page_cache.init_app(app)
     init_content(app)
     errors.init_app(app)
     translations.init_app(app)

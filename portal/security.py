@@ -17,19 +17,28 @@ CONTENT_SECURITY_POLICY = "; ".join((
 ))
 
 
+SECURITY_HEADERS = (
+    ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "same-origin"),
+    ("X-Frame-Options", "DENY"),
+    ("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()"),
+)
+HSTS = ("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+
+
 def init_app(app):
     app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
     app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
     app.config.setdefault("SESSION_COOKIE_SECURE", app.config["PREFERRED_URL_SCHEME"] == "https")
 
+    headers_for_every_response = SECURITY_HEADERS + ((HSTS,) if app.config["PREFERRED_URL_SCHEME"] == "https" else ())
+    app.extensions["security_headers"] = headers_for_every_response  # also sent with cached pages
+
     @app.after_request
     def security_headers(response):
-        headers = response.headers
-        headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-        headers.setdefault("X-Content-Type-Options", "nosniff")
-        headers.setdefault("Referrer-Policy", "same-origin")
-        headers.setdefault("X-Frame-Options", "DENY")
-        headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()")
-        if app.config["PREFERRED_URL_SCHEME"] == "https":
-            headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        # One extend rather than a lookup per header: this runs on every response. A view that
+        # needs a different policy sets its own Content-Security-Policy and keeps it.
+        if "Content-Security-Policy" not in response.headers:
+            response.headers.extend(headers_for_every_response)
         return response

@@ -1,17 +1,13 @@
 """The published pages under /<lang>/: home, the guides hub, guides and the fixed pages.
 
-Content is immutable for the life of a process, so each page's HTML is rendered once per
-URL and served from memory afterwards, with an ETag naming the content build. That keeps
-a guide nearly as cheap to serve as a static file.
+Pages without query-string choices are @rendered_once (see portal/page_cache.py).
 """
 
-import hashlib
-from functools import wraps
-
-from flask import Blueprint, abort, current_app, g, make_response, render_template, request
+from flask import Blueprint, abort, g, render_template, request
 
 from portal.content import current_catalog
 from portal.content.schema import AUDIENCES, REQUEST_TYPES, TOPICS
+from portal.page_cache import rendered_once
 
 bp = Blueprint("pages", __name__)
 
@@ -26,29 +22,6 @@ def page_endpoint(page):
     if page.slug == "education":
         return "pages.education", {}
     return f"pages.{page.slug}", {}
-
-
-def rendered_once(view):
-    """Serve the view's HTML from memory after the first request for the same path."""
-
-    @wraps(view)
-    def wrapper(**kwargs):
-        cache = current_app.extensions.setdefault("page_cache", {})
-        key = request.path
-        cached = cache.get(key)
-        if cached is None:
-            body = view(**kwargs)
-            # The same ETag from every worker, so a conditional request works behind any of them.
-            cached = (body, hashlib.sha256(body.encode()).hexdigest()[:20])
-            cache[key] = cached  # bounded: only paths that matched a real page get here
-        body, etag = cached
-        response = make_response(body)
-        response.set_etag(etag)
-        response.cache_control.public = True
-        response.cache_control.max_age = 300
-        return response.make_conditional(request)
-
-    return wrapper
 
 
 @bp.get("/")
