@@ -8,12 +8,12 @@ PORT ?= 8000
 export PORT
 
 .DEFAULT_GOAL := help
-.PHONY: help run install dev-install translations compile-translations instance check test test-fast lint bench bench-pages clean
+.PHONY: help run install dev-install translations compile-translations instance search-index check test test-fast lint bench bench-pages bench-search clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-22s %s\n", $$1, $$2}'
 
-run: install compile-translations instance ## Install, build and serve on http://127.0.0.1:$(PORT)
+run: install compile-translations instance search-index ## Install, build and serve on http://127.0.0.1:$(PORT)
 	$(VENV)/bin/gunicorn -c gunicorn.conf.py wsgi:app
 
 $(VENV)/bin/python:
@@ -46,6 +46,9 @@ translations: install ## Extract UI strings, update both catalogs, fill English,
 instance: install ## Prepare the instance folder (database, mail and uploads arrive with later features)
 	mkdir -p instance
 
+search-index: install compile-translations ## Build the search index when it is missing or stale
+	$(FLASK) search build --if-stale
+
 check: install ## Check content (schema, translations, links, dates)
 	$(FLASK) content check
 
@@ -58,10 +61,13 @@ test-fast: dev-install compile-translations ## Every test except the browser sui
 lint: dev-install ## ruff
 	$(VENV)/bin/ruff check .
 
-bench: bench-pages ## Every benchmark
+bench: bench-pages bench-search ## Every benchmark
 
 bench-pages: install compile-translations ## Guide page vs bare Flask under gunicorn: requests/s, p50/p95
 	$(PY) bench/pages.py
 
+bench-search: install compile-translations ## 10,000 synthetic documents: index build, query latency, /search under gunicorn
+	$(PY) bench/search.py
+
 clean: ## Remove the virtualenv, compiled catalogs and caches
-	rm -rf $(VENV) translations/*/LC_MESSAGES/*.mo .pytest_cache .ruff_cache
+	rm -rf $(VENV) translations/*/LC_MESSAGES/*.mo .pytest_cache .ruff_cache search_index

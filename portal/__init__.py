@@ -5,7 +5,8 @@ import logging
 from portal import assets, errors, i18n, page_cache, security, translations
 from portal import config as settings
 from portal.content import init_app as init_content
-from portal.views import pages, requests, site
+from portal.search import init_app as init_search
+from portal.views import pages, requests, search_page, site
 
 
 def create_app(config=None):
@@ -23,10 +24,12 @@ def create_app(config=None):
     security.init_app(app)
     page_cache.init_app(app)
     init_content(app)
+    init_search(app)
     errors.init_app(app)
     translations.init_app(app)
 
     app.register_blueprint(site.bp)
     app.register_blueprint(pages.bp, url_prefix="/<language:lang>")
+    app.register_blueprint(search_page.bp, url_prefix="/<language:lang>")
     app.register_blueprint(requests.bp, url_prefix="/<language:lang>/requests")
     return app

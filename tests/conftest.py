@@ -11,9 +11,13 @@ from portal.config import ROOT
 
 @pytest.fixture(scope="session")
 def app(tmp_path_factory):
+    """The app on the real content, with a search index built once for the session."""
     instance = tmp_path_factory.mktemp("instance")
     app = create_app({"TESTING": True, "PORTAL_ENV": "testing", "INSTANCE_DIR": instance,
-                      "CONTENT_DIR": ROOT / "content", "SITE_URL": "https://portal.example"})
+                      "CONTENT_DIR": ROOT / "content", "SITE_URL": "https://portal.example",
+                      "SEARCH_INDEX_DIR": tmp_path_factory.mktemp("search_index")})
+    result = app.test_cli_runner().invoke(args=["search", "build"])
+    assert result.exit_code == 0, result.output
     return app
 
 

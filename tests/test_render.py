@@ -61,5 +61,5 @@ def test_footnote_backlinks_speak_the_page_language():
 
 def test_plain_text_has_no_markup_and_unescaped_entities():
     rendered = render_markdown("## 标题\n\nA &amp; B <b>粗</b>\n", "zh")
-    assert rendered.text == "标题 A & B 粗"
+    assert rendered.text == "标题\nA & B 粗"
     assert plain_text("<p>x&lt;y</p>") == "x<y"

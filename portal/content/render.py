@@ -79,8 +79,15 @@ def _accessible_tables(safe_html, lang):
     return safe_html.replace("</table>", "</table></div>")
 
 
+_BLOCK_END = re.compile(r"</(?:p|li|h[1-6]|tr|dt|dd|blockquote|pre|table)>|<br\s*/?>")
+
+
 def plain_text(fragment):
-    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", fragment))).strip()
+    """Text of an HTML fragment, one line per block (paragraph, list item, table row, heading),
+    so search snippets never run from one block into the next."""
+    text = re.sub(r"<[^>]+>", " ", _BLOCK_END.sub("\n", fragment))
+    lines = (re.sub(r"\s+", " ", html.unescape(line)).strip() for line in text.split("\n"))
+    return "\n".join(line for line in lines if line)
 
 
 def render_markdown(source, lang):

@@ -13,6 +13,12 @@ from flask_babel import lazy_gettext as _l
 # Folder under content/ -> the one kind of page it holds.
 SECTIONS = {"guides": "guide", "pages": "page"}
 
+# What a published page is, as search results and facets name it.
+KIND_LABELS = {
+    "guide": _l("Guide"),
+    "page": _l("Information page"),
+}
+
 TOPICS = {
     "pledge-financing": _l("Pledge financing"),
     "patent": _l("Patents"),

@@ -39,7 +39,10 @@ def server(tmp_path_factory):
     port = free_port()
     env = {**os.environ, "PORT": str(port), "WEB_CONCURRENCY": "2", "PORTAL_ENV": "testing",
            "PORTAL_INSTANCE_DIR": str(tmp_path_factory.mktemp("instance")),
+           "PORTAL_SEARCH_INDEX_DIR": str(tmp_path_factory.mktemp("search_index")),
            "PORTAL_SITE_URL": f"http://127.0.0.1:{port}", "GUNICORN_ACCESS_LOG": ""}
+    subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "search", "build"], cwd=ROOT, env=env,
+                   check=True, capture_output=True)
     log = tmp_path_factory.mktemp("gunicorn") / "server.log"
     with open(log, "wb") as out:
         process = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "wsgi:app"],

@@ -8,7 +8,8 @@ from tests.browser.conftest import run_axe
 
 PAGE_TYPES = ["/", "/guides/", "/guides/?topic=trademark", "/guides/patent-pledge-financing",
               "/guides/overseas-ip-risk", "/education/", "/about", "/privacy", "/accessibility",
-              "/requests/new?type=rights-protection"]
+              "/requests/new?type=rights-protection", "/search?q=%E5%95%86%E6%A0%87+trademark",
+              "/search?q=xyzzyqq", "/search?q=", "/search?q=trademrk"]
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -53,6 +54,22 @@ def test_reach_a_guide_from_the_home_page_by_keyboard_alone(page):
     page.wait_for_url(f"**{href}")
     assert page.locator("h1").inner_text()
     assert page.locator(".get-help a.button").get_attribute("href").startswith("/zh/requests/new?type=")
+
+
+@pytest.mark.parametrize(("lang", "query", "expected"), [
+    ("zh", "专利怎么质押贷款", "/zh/guides/patent-pledge-financing"),
+    ("en", "someone registered our trademark abroad", "/en/guides/overseas-ip-risk"),
+])
+def test_search_from_the_header_by_keyboard(page, lang, query, expected):
+    page.goto(f"/{lang}/about")
+    page.locator("#search-q-header").focus()
+    page.keyboard.type(query)
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/{lang}/search?q=*")
+    first = page.locator(".result h3 a").first
+    assert first.get_attribute("href") == expected
+    assert page.locator(".result mark").count() > 0
+    assert page.locator("#search-q-main").input_value() == query  # the box keeps what was typed
 
 
 def test_language_switch_keeps_the_same_page(page):

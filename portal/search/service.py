@@ -1,0 +1,169 @@
+"""The search a worker runs: one index per process, opened after fork, reopened on a new build.
+
+A Whoosh reader opened before gunicorn forks and then shared gives wrong results, so it is
+opened lazily in the process that uses it (the pid is checked). Each search reads the
+`current` link (one readlink) and reopens when it names another build, so `flask search
+build` takes effect in running workers without a restart. Facet values are boolean masks
+loaded once per build, so filtering and counting need no stored-field reads.
+"""
+
+import math
+import os
+import threading
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+from whoosh import index as whoosh_index
+
+from portal.search import schema as S
+from portal.search.indexer import CURRENT
+from portal.search.query import parse_query
+from portal.search.ranking import Ranker, top
+from portal.search.snippets import best_snippet, mark
+
+PER_PAGE = 10
+OTHER_LANGUAGE_HITS = 5
+FACETS = (S.KIND, S.TOPICS, S.AUDIENCE)
+
+
+class SearchUnavailable(RuntimeError):
+    """No usable index: search says so, the rest of the portal carries on."""
+
+
+@dataclass(frozen=True)
+class Hit:
+    title: object   # Markup with <mark>ed terms
+    url: str
+    kind: str
+    lang: str
+    updated: date
+    snippet: object
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    query: str
+    total: int
+    page: int
+    pages: int
+    hits: tuple
+    facets: dict            # field -> [(value, count)], most first
+    suggestion: str | None  # "did you mean", for misspelt English words
+    other_language: tuple   # hits in the other language when this one has none
+
+
+class _OpenIndex:
+    """One build: its searcher, ranker and facet masks."""
+
+    def __init__(self, folder):
+        self.build = folder.name
+        self.searcher = whoosh_index.open_dir(folder).searcher()
+        self.reader = self.searcher.reader()
+        self.ranker = Ranker(self.reader, S.CONTENT, S.TITLE_TERMS)
+        size = self.ranker.size
+        self.masks = {}  # (field, value) -> boolean array over document numbers
+        for docnum, fields in self.reader.iter_docs():
+            for field in (S.LANG, *FACETS):
+                for value in filter(None, str(fields.get(field, "")).split(",")):
+                    mask = self.masks.get((field, value))
+                    if mask is None:
+                        mask = self.masks[(field, value)] = np.zeros(size, dtype=bool)
+                    mask[docnum] = True
+
+    def mask(self, field, value):
+        found = self.masks.get((field, value))
+        return found if found is not None else np.zeros(self.ranker.size, dtype=bool)
+
+    def close(self):
+        self.searcher.close()
+
+
+class SearchIndex:
+    def __init__(self, index_root):
+        self.index_root = Path(index_root)
+        self._lock = threading.Lock()
+        self._pid = None
+        self._open = None
+
+    def _current_folder(self):
+        try:
+            return self.index_root / os.readlink(self.index_root / CURRENT)
+        except OSError:
+            raise SearchUnavailable("no search index has been built") from None
+
+    def opened(self):
+        folder = self._current_folder()
+        with self._lock:
+            if self._pid != os.getpid() or self._open is None or self._open.build != folder.name:
+                try:
+                    fresh = _OpenIndex(folder)
+                except Exception as error:  # a missing or corrupt build: any Whoosh or OS error
+                    raise SearchUnavailable(f"search index {folder.name} cannot be opened: {error}") from error
+                if self._open is not None and self._pid == os.getpid():
+                    self._open.close()
+                self._open, self._pid = fresh, os.getpid()
+            return self._open
+
+    def search(self, raw_query, lang, filters=None, page=1, other_lang=None):
+        parsed = parse_query(raw_query)
+        opened = self.opened()
+        filters = {field: value for field, value in (filters or {}).items() if field in FACETS and value}
+        if not parsed.terms and not parsed.groups:
+            return SearchResults(parsed.text, 0, 1, 1, (), {}, None, ())
+        scores = opened.ranker.scores(parsed.terms, parsed.groups)
+        matched = scores > 0
+        in_scope = matched & opened.mask(S.LANG, lang)
+        for field, value in filters.items():
+            in_scope &= opened.mask(field, value)
+        total = int(in_scope.sum())
+        pages = max(1, math.ceil(total / PER_PAGE))
+        page = min(max(1, page), pages)
+        ranked = top(scores, np.flatnonzero(in_scope), page * PER_PAGE)[(page - 1) * PER_PAGE:]
+        hits = self._hits(opened, parsed, ranked)
+        facets = self._facet_counts(opened, in_scope) if total else {}
+        other = ()
+        if total == 0 and other_lang:
+            in_other = np.flatnonzero(matched & opened.mask(S.LANG, other_lang))
+            other = self._hits(opened, parsed, top(scores, in_other, OTHER_LANGUAGE_HITS))
+        suggestion = self._suggestion(opened, parsed.text) if total < 3 else None
+        return SearchResults(parsed.text, total, page, pages, hits, facets, suggestion, other)
+
+    @staticmethod
+    def _hits(opened, parsed, docnums):
+        highlight = parsed.highlight
+        words = parsed.terms + parsed.related
+        hits = []
+        for docnum in docnums:
+            fields = opened.reader.stored_fields(int(docnum))
+            hits.append(Hit(
+                title=mark(fields[S.TITLE], highlight), url=fields[S.URL], kind=fields[S.KIND],
+                lang=fields[S.LANG], updated=date.fromisoformat(fields[S.UPDATED]),
+                snippet=best_snippet(fields[S.SENTENCES], words, highlight, fields[S.SUMMARY])))
+        return tuple(hits)
+
+    @staticmethod
+    def _facet_counts(opened, in_scope):
+        counts = {field: [] for field in FACETS}
+        for (field, value), mask in opened.masks.items():
+            if field in counts:
+                count = int(np.count_nonzero(mask & in_scope))
+                if count:
+                    counts[field].append((value, count))
+        return {field: sorted(values, key=lambda item: (-item[1], item[0])) for field, values in counts.items()}
+
+    @staticmethod
+    def _suggestion(opened, text):
+        """The query with misspelt English words replaced by the nearest indexed word."""
+        corrector = opened.searcher.corrector(S.SPELLING)
+        words = text.split(" ")
+        changed = False
+        for number, word in enumerate(words):
+            lower = word.lower()
+            if len(lower) >= 4 and lower.isascii() and lower.isalpha() \
+                    and not opened.reader.frequency(S.SPELLING, lower):
+                suggestions = corrector.suggest(lower, limit=1, maxdist=2)
+                if suggestions:
+                    words[number], changed = suggestions[0], True
+        return " ".join(words) if changed else None
