@@ -38,14 +38,15 @@ def init_app(app):
 
     @search_group.command("build", help="Index the content into a new build and switch to it.")
     @click.option("--if-stale", is_flag=True, help="Only when the content or the analysis changed.")
-    def build_command(if_stale):
+    @click.option("--procs", type=int, default=1, show_default=True, help="Processes that analyse pages.")
+    def build_command(if_stale, procs):
         root = current_app.config["SEARCH_INDEX_DIR"]
         content_build = current_app.extensions["catalog"].build_id
         if if_stale and not is_stale(root, content_build):
             _folder, info = current_build(root)
             click.echo(f"search index {info['build']} is up to date")
             return
-        info = build_index(catalog_entries(current_app), root, content_build)
+        info = build_index(catalog_entries(current_app), root, content_build, procs=procs)
         click.echo(f"search index {info['build']}: {info['documents']} documents in {info['seconds']} s")
 
     @search_group.command("status", help="Which build is in service.")

@@ -54,47 +54,65 @@ def normalise(text):
     return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text or "")).strip()
 
 
-_CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]{3,}")
 LONGEST_WORD = 6
+SHORTEST_CROSSING_WORD = 4
 
 
-def _dictionary_words(run):
-    """(piece, offset) for every dictionary word of 2 to 6 characters inside a run of Chinese
-    text, including those that cross the words jieba chose: 软件著作权登记 is cut as 软件 +
-    著作权登记, yet 软件著作权 must still be found. jieba's own search mode adds only 2- and
-    3-character pieces inside each word."""
+def _subwords(word, shortest=2):
+    """(piece, offset) for each dictionary word of `shortest` to 6 characters inside `word`,
+    the word itself excluded."""
     frequencies = jieba.dt.FREQ
-    for offset in range(len(run) - 1):
-        for size in range(min(LONGEST_WORD, len(run) - offset), 1, -1):
-            piece = run[offset:offset + size]
-            if frequencies.get(piece):
+    for offset in range(len(word) - shortest + 1):
+        for size in range(min(LONGEST_WORD, len(word) - offset), shortest - 1, -1):
+            piece = word[offset:offset + size]
+            if size < len(word) and frequencies.get(piece):
                 yield piece, offset
 
 
 def segment(text):
-    """(word, start, end) for each word of the text (jieba's precise mode), then every other
-    dictionary word inside each run of Chinese text, and Latin runs inside Chinese words;
-    punctuation dropped."""
+    """(word, start, end) for each word of the text (jieba's precise mode), with
+    - the dictionary words inside each longer word (质押融资 also gives 质押 and 融资);
+    - dictionary words of four or more characters that cross jieba's choices: 软件著作权登记 is
+      cut as 软件 + 著作权登记, yet 软件著作权 must be found. Shorter crossing pieces (标注 in
+      商标|注册) are mostly accidents, so they are left out;
+    - Latin runs inside a Chinese word (337 in 337调查).
+    Punctuation is dropped."""
     text = fold_width(text)
     position = 0
-    words = set()
+    run, run_start, inside = "", 0, set()
     # HMM off: guessing unknown words costs a third of the time and splits them unpredictably;
     # unknown words still come out as single characters, which the index matches the same way.
     for word in jieba.cut(text, HMM=False):
         start, position = position, position + len(word)
+        chinese = bool(_CJK.search(word))
+        if chinese and word.isalpha():
+            if not run:
+                run_start = start
+            run += word
+        else:
+            yield from _crossing_words(run, run_start, inside)
+            run, inside = "", set()
         if not _WORD.search(word):
             continue
-        words.add((start, position))
         yield word, start, position
-        if _CJK.search(word):
-            for run in _LATIN_RUN.finditer(word):
-                if run.group() != word:
-                    yield run.group(), start + run.start(), start + run.end()
-    for run in _CJK_RUN.finditer(text):
-        for piece, offset in _dictionary_words(run.group()):
-            span = (run.start() + offset, run.start() + offset + len(piece))
-            if span not in words:
-                yield piece, span[0], span[1]
+        if chinese:
+            if len(word) > 2:
+                for piece, offset in _subwords(word):
+                    inside.add((start + offset, len(piece)))
+                    yield piece, start + offset, start + offset + len(piece)
+            inside.add((start, len(word)))
+            for latin in _LATIN_RUN.finditer(word):
+                if latin.group() != word:
+                    yield latin.group(), start + latin.start(), start + latin.end()
+    yield from _crossing_words(run, run_start, inside)
+
+
+def _crossing_words(run, run_start, inside):
+    if len(run) < SHORTEST_CROSSING_WORD:
+        return
+    for piece, offset in _subwords(run, SHORTEST_CROSSING_WORD):
+        if (run_start + offset, len(piece)) not in inside:
+            yield piece, run_start + offset, run_start + offset + len(piece)
 
 
 class JiebaTokenizer(Tokenizer):

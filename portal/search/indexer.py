@@ -68,8 +68,11 @@ def is_stale(index_root, content_build):
     return not info or info.get("content_build") != content_build or info.get("analysis") != analysis_version()
 
 
-def build_index(entries, index_root, content_build, procs=1, limitmb=256):
-    """Write every entry into a new build folder, then switch `current` to it. Returns its info."""
+def build_index(entries, index_root, content_build, procs=1, limitmb=1024):
+    """Write every entry into a new build folder, then switch `current` to it. Returns its info.
+
+    limitmb is the posting pool per writing process: below what the corpus needs, Whoosh spills
+    sorted runs to disk and merges them, which cost a sixth of the build time at 10,000 pages."""
     index_root = Path(index_root)
     index_root.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()

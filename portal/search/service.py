@@ -20,7 +20,7 @@ from whoosh import index as whoosh_index
 from portal.search import schema as S
 from portal.search.indexer import CURRENT
 from portal.search.query import parse_query
-from portal.search.ranking import Ranker, top
+from portal.search.ranking import Ranker, read_postings, top
 from portal.search.snippets import best_snippet, mark
 
 PER_PAGE = 10
@@ -63,14 +63,16 @@ class _OpenIndex:
         self.reader = self.searcher.reader()
         self.ranker = Ranker(self.reader, S.CONTENT, S.TITLE_TERMS)
         size = self.ranker.size
-        self.masks = {}  # (field, value) -> boolean array over document numbers
-        for docnum, fields in self.reader.iter_docs():
-            for field in (S.LANG, *FACETS):
-                for value in filter(None, str(fields.get(field, "")).split(",")):
-                    mask = self.masks.get((field, value))
-                    if mask is None:
-                        mask = self.masks[(field, value)] = np.zeros(size, dtype=bool)
-                    mask[docnum] = True
+        # (field, value) -> boolean array over document numbers, from each value's postings
+        # (reading every stored document instead would unpickle all their sentences).
+        self.masks = {}
+        for field in (S.LANG, *FACETS):
+            for value in self.reader.lexicon(field):
+                value = value.decode("utf-8") if isinstance(value, bytes) else value
+                ids, _frequencies = read_postings(self.reader, field, value)
+                mask = np.zeros(size, dtype=bool)
+                mask[ids] = True
+                self.masks[(field, value)] = mask
 
     def mask(self, field, value):
         found = self.masks.get((field, value))
