@@ -45,6 +45,10 @@ TOPICS = {
 }
 
 
+HOSTILE = ["", " ", "x" * 10240, "专利" * 5000, 'AND OR NOT ((( "', "*", "a*", "~2", "title:x", "\x00\x1f\x7f",
+           "%E0%A4%A", "𝔘𝔫𝔦𝔠𝔬𝔡𝔢 😀", "的 的 的 的 的", "申请 " * 400, "a b c d e f g h i j k l m n o p q r s t"]
+
+
 def realistic_queries(count=220, seed=7):
     """The labelled quality set plus questions built from templates and domain terms."""
     with open(ROOT / "tests" / "search_quality" / "queries.yaml", encoding="utf-8") as handle:
@@ -135,6 +139,8 @@ def main():
         print_row("portal, first pass (posting cache empty)", time_queries(portal_run, queries))
         print_row("portal, second pass (posting cache warm)", time_queries(portal_run, queries))
         print_row("raw Whoosh top-10, same terms (reference)", time_queries(raw_whoosh(root), queries))
+        hostile = [(text, lang) for text in HOSTILE for lang in ("zh", "en")]
+        print_row(f"portal, {len(hostile)} hostile inputs (10 KB, operators, …)", time_queries(portal_run, hostile))
         print("  target: portal p95 <= 30 ms")
 
         if not args.skip_http and shutil.which("wrk"):
