@@ -8,7 +8,7 @@ PORT ?= 8000
 export PORT
 
 .DEFAULT_GOAL := help
-.PHONY: help run install dev-install translations compile-translations instance search-index check test test-fast lint bench bench-pages bench-search clean
+.PHONY: outbox-worker help run install dev-install translations compile-translations instance search-index check test test-fast lint bench bench-pages bench-search clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-22s %s\n", $$1, $$2}'
@@ -43,11 +43,16 @@ translations: install ## Extract UI strings, update both catalogs, fill English,
 	$(VENV)/bin/pybabel compile -d translations
 	$(PY) -c 'from portal.translations import cli; cli()' check
 
-instance: install ## Prepare the instance folder (database, mail and uploads arrive with later features)
+instance: install compile-translations ## Prepare the instance folder: database migrations and demo data
 	mkdir -p instance
+	$(FLASK) db upgrade
+	$(FLASK) seed demo
 
 search-index: install compile-translations ## Build the search index when it is missing or stale
 	$(FLASK) search build --if-stale
+
+outbox-worker: instance ## Deliver queued e-mails (to instance/mail/*.eml unless MAIL_SERVER is set)
+	$(FLASK) outbox worker
 
 check: install ## Check content (schema, translations, links, dates)
 	$(FLASK) content check

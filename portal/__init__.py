@@ -2,11 +2,16 @@
 
 import logging
 
-from portal import assets, errors, i18n, page_cache, security, translations
+from flask_wtf.csrf import CSRFProtect
+
+from portal import assets, db, errors, i18n, intake, limits, notify, page_cache, security, seed, translations
 from portal import config as settings
 from portal.content import init_app as init_content
+from portal.intake import views as intake_views
 from portal.search import init_app as init_search
-from portal.views import pages, requests, search_page, site
+from portal.views import pages, search_page, site
+
+csrf = CSRFProtect()
 
 
 def create_app(config=None):
@@ -23,13 +28,19 @@ def create_app(config=None):
     assets.init_app(app)
     security.init_app(app)
     page_cache.init_app(app)
+    csrf.init_app(app)
+    limits.init_app(app)
+    db.init_app(app)
     init_content(app)
     init_search(app)
+    intake.init_app(app)
+    notify.init_app(app)
+    seed.init_app(app)
     errors.init_app(app)
     translations.init_app(app)
 
     app.register_blueprint(site.bp)
     app.register_blueprint(pages.bp, url_prefix="/<language:lang>")
     app.register_blueprint(search_page.bp, url_prefix="/<language:lang>")
-    app.register_blueprint(requests.bp, url_prefix="/<language:lang>/requests")
+    app.register_blueprint(intake_views.bp, url_prefix="/<language:lang>/requests")
     return app

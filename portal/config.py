@@ -33,6 +33,17 @@ def from_environment():
         "PREFERRED_URL_SCHEME": _env("PORTAL_URL_SCHEME", "http"),
         "SITE_URL": _env("PORTAL_SITE_URL", "http://127.0.0.1:8000").rstrip("/"),
         "MAX_CONTENT_LENGTH": int(_env("PORTAL_MAX_UPLOAD_BYTES", 55 * 1024 * 1024)),
+        "UPLOAD_DIR": Path(_env("PORTAL_UPLOAD_DIR", instance / "uploads")),
+        "DATABASE_URL": _env("DATABASE_URL", ""),
+        "RATELIMIT_STORAGE_URI": _env("RATELIMIT_STORAGE_URI", "memory://"),
+        "SUBMIT_RATE_LIMIT": _env("PORTAL_SUBMIT_RATE_LIMIT", "20 per hour"),
+        "TRACK_RATE_LIMIT": _env("PORTAL_TRACK_RATE_LIMIT", "10 per minute; 60 per hour"),
+        "MAIL_SERVER": _env("MAIL_SERVER", ""),
+        "MAIL_PORT": int(_env("MAIL_PORT", 25)),
+        "MAIL_USERNAME": _env("MAIL_USERNAME", ""),
+        "MAIL_PASSWORD": _env("MAIL_PASSWORD", ""),
+        "MAIL_USE_TLS": _env("MAIL_USE_TLS", "") in ("1", "true", "yes"),
+        "MAIL_FROM": _env("MAIL_FROM", "衡水知识产权公共服务门户 <noreply@portal.invalid>"),
         "LOG_LEVEL": _env("PORTAL_LOG_LEVEL", "INFO"),
     }
 

@@ -7,8 +7,9 @@ personal data); the visitor sees the same id so a support request can be matched
 import logging
 import secrets
 
-from flask import render_template
+from flask import render_template, request
 from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 log = logging.getLogger(__name__)
@@ -21,6 +22,8 @@ MESSAGES = {
           _l("We could not find this page. It may have moved, or the address may be mistyped.")),
     405: (_l("Not allowed"),
           _l("This page cannot be used this way. Go back and use the page's own links and buttons.")),
+    429: (_l("Too many attempts"),
+          _l("You have tried this many times in a short while. Please wait a few minutes and try again.")),
     413: (_l("Upload too large"),
           _l("What you sent is larger than the portal accepts. Send smaller files, or fewer at a time.")),
     500: (_l("Something went wrong on our side"),
@@ -36,6 +39,17 @@ def render_error(code, incident=None):
 
 
 def init_app(app):
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        # Usually a form left open for hours, or cookies switched off: explain and offer it again.
+        title = _l("This form has expired")
+        explanation = _l("For your security, forms can only be sent for a limited time and with cookies on. "
+                         "Nothing was saved. Please open the form again and send it.")
+        back = request.full_path if request.method == "POST" else None
+        html = render_template("error.html", code=400, title=title, explanation=explanation, incident=None,
+                               retry_url=back)
+        return html, 400
+
     @app.errorhandler(HTTPException)
     def http_error(error):
         if error.code and error.code < 400:

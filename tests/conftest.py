@@ -1,9 +1,12 @@
 """Shared fixtures: the app built from the real content, and helpers to build throwaway content."""
 
+import re
 import textwrap
 from pathlib import Path
 
 import pytest
+from werkzeug.datastructures import FileStorage, MultiDict
+from werkzeug.test import encode_multipart
 
 from portal import create_app
 from portal.config import ROOT
@@ -15,9 +18,13 @@ def app(tmp_path_factory):
     instance = tmp_path_factory.mktemp("instance")
     app = create_app({"TESTING": True, "PORTAL_ENV": "testing", "INSTANCE_DIR": instance,
                       "CONTENT_DIR": ROOT / "content", "SITE_URL": "https://portal.example",
-                      "SEARCH_INDEX_DIR": tmp_path_factory.mktemp("search_index")})
-    result = app.test_cli_runner().invoke(args=["search", "build"])
-    assert result.exit_code == 0, result.output
+                      "SEARCH_INDEX_DIR": tmp_path_factory.mktemp("search_index"),
+                      "UPLOAD_DIR": instance / "uploads", "SUBMIT_RATE_LIMIT": "10000 per hour",
+                      "TRACK_RATE_LIMIT": "10000 per hour"})
+    runner = app.test_cli_runner()
+    for command in (["search", "build"], ["db", "upgrade"], ["seed", "demo"]):
+        result = runner.invoke(args=command)
+        assert result.exit_code == 0, (command, result.output)
     return app
 
 
@@ -81,3 +88,59 @@ def guide_pair():
 
 def content_root():
     return Path(ROOT / "content")
+
+
+CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+FORM_TOKEN = re.compile(r'name="form_token" type="hidden" value="([^"]+)"')
+VALID_CREDIT_CODE = "91110000600037341L"  # check character computed by GB 32100-2015
+
+TYPE_FIELDS = {
+    "pledge-financing": {"ip_kind": "patent", "amount": "500万元"},
+    "trademark-gi": {"subject": "gi", "mark": "衡水老白干"},
+    "copyright-software": {"work_kind": "software"},
+    "overseas-risk": {"region": "美国", "deadline": "2026-12-31"},
+    "rights-protection": {"right_kind": "trademark", "where": "某网店"},
+    "patent-advice": {"technology": "橡胶密封件"},
+    "school-visit": {"school_name": "衡水市示例中学", "grade_levels": ["junior", "senior"],
+                     "preferred_dates": "三月的任一周二下午"},
+    "general": {},
+}
+
+
+def valid_fields(request_type, **changes):
+    fields = {"applicant_kind": "school" if request_type == "school-visit" else "enterprise",
+              "organisation": "衡水示例橡胶有限公司", "credit_code": VALID_CREDIT_CODE, "contact_name": "张三",
+              "phone": "+86 138-0318-1234", "email": "zhang@example.com", "county": "wuyi", "industry": "rubber",
+              "description": "我们的产品在网上被仿冒销售，想了解怎么维权，需要哪些证据。", "consent": "y",
+              **TYPE_FIELDS[request_type]}
+    if request_type == "school-visit":
+        fields["credit_code"] = ""
+    fields.update(changes)
+    return {key: value for key, value in fields.items() if value is not None}
+
+
+def open_form(client, lang, request_type):
+    """GET the form as a browser would: returns the tokens it carries."""
+    html = client.get(f"/{lang}/requests/new?type={request_type}").get_data(as_text=True)
+    return {"csrf_token": CSRF.search(html).group(1), "form_token": FORM_TOKEN.search(html).group(1)}
+
+
+def post_multipart(client, url, data):
+    """POST a multipart body encoded in memory: werkzeug's test client spools large bodies to a
+    temporary file it never closes, which the warnings-as-errors setting would report."""
+    fields = MultiDict()
+    for key, value in data.items():
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, tuple):
+                stream, name = item
+                item = FileStorage(stream=stream, filename=name)
+            fields.add(key, item)
+    boundary, body = encode_multipart(fields)
+    return client.post(url, data=body, content_type=f"multipart/form-data; boundary={boundary}")
+
+
+def submit(client, lang, request_type, files=None, **changes):
+    data = {**open_form(client, lang, request_type), **valid_fields(request_type, **changes)}
+    if files:
+        data["attachments"] = files
+    return post_multipart(client, f"/{lang}/requests/new?type={request_type}", data)

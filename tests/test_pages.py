@@ -108,12 +108,12 @@ def test_guides_hub_filters_and_ignores_unknown_values(client, catalog):
     assert 'class="language-switch" href="/en/guides/?topic=patent"' in patent
 
 
-def test_requests_placeholder_lists_every_type_as_a_link(client):
-    html = client.get("/en/requests/new?type=pledge-financing").get_data(as_text=True)
+def test_request_page_lists_every_type_as_a_link(client):
+    html = client.get("/en/requests/new").get_data(as_text=True)
     for key in REQUEST_TYPES:
         assert f'href="/en/requests/new?type={key}"' in html
     assert 'href="/en/guides/patent-pledge-financing"' in html
-    assert "not open yet" in html
+    assert 'href="/en/requests/track"' in html
 
 
 def test_healthz_names_the_content_build(client, catalog):

@@ -1,0 +1,51 @@
+"""The database: SQLite (WAL) in the instance folder by default, PostgreSQL when DATABASE_URL says so.
+
+Migrations are Alembic's, through Flask-Migrate (`flask db upgrade`, run by `make run`).
+"""
+
+from flask_migrate import Migrate
+from flask_sqlalchemy import SQLAlchemy
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase
+
+from portal.config import ROOT
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+db = SQLAlchemy(model_class=Base)
+migrate = Migrate()
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(connection, _record):
+    # WAL lets readers work while one writer commits; busy_timeout makes concurrent writers
+    # (several gunicorn workers) wait for the lock instead of failing at once.
+    if type(connection).__module__.startswith("sqlite3"):
+        cursor = connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+
+def database_url(config):
+    url = config.get("DATABASE_URL") or f"sqlite:///{config['INSTANCE_DIR']}/portal.db"
+    # postgres:// (as some hosts print it) is the old name of SQLAlchemy's postgresql:// dialect;
+    # psycopg 3 is the driver installed.
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://"):]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    return url
+
+
+def init_app(app):
+    app.config["SQLALCHEMY_DATABASE_URI"] = database_url(app.config)
+    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))

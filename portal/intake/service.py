@@ -1,0 +1,108 @@
+"""Saving a request: one transaction for the request, its attachments, the routing decision,
+the audit events and the outbox messages. What the user is told is saved is saved, and every
+saved request has its notifications queued."""
+
+import logging
+import secrets
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from portal import routing
+from portal.db import db
+from portal.intake.uploads import store
+from portal.models import (
+    AssistanceRequest,
+    Attachment,
+    AuditEvent,
+    Institution,
+    OutboxMessage,
+    RoutingDecision,
+    RoutingRule,
+)
+from portal.notify import messages
+
+log = logging.getLogger(__name__)
+OPEN_STATUSES = ("received", "assigned", "accepted", "in-progress")
+
+
+def tracking_number(request):
+    # From the database's own primary key: unique across processes and hosts, no counter to share.
+    return f"HS{request.created_at.year}-{request.id:06d}"
+
+
+def find_by_form_token(form_token):
+    return db.session.scalar(select(AssistanceRequest).where(AssistanceRequest.form_token == form_token))
+
+
+def assign(request, excluded=()):
+    """The routing decision for a request, from the rules and institutions in the database."""
+    institutions = db.session.scalars(select(Institution)).all()
+    counts = dict(db.session.execute(
+        select(AssistanceRequest.institution_id, func.count()).where(AssistanceRequest.status.in_(OPEN_STATUSES))
+        .group_by(AssistanceRequest.institution_id)).all())
+    candidates = {i.id: routing.Candidate(i.id, i.active, counts.get(i.id, 0)) for i in institutions}
+    rules = [routing.Rule(r.id, r.priority, r.institution_id, r.request_type, r.county, r.industry)
+             for r in db.session.scalars(select(RoutingRule).where(RoutingRule.active)).all()]
+    centre = next((i for i in institutions if i.kind == "center" and i.active), None)
+    if centre is None:
+        return None
+    facts = routing.RequestFacts(request.request_type, request.county, request.industry)
+    return routing.route_request(facts, rules, candidates, centre.id, excluded)
+
+
+def submit(values, details, uploads, *, request_type, lang, privacy_version, upload_dir, status_url_for, site_url):
+    """Save a valid submission; returns (request, created). A repeated form token returns the
+    request the first submission created. Files are removed again if the transaction fails."""
+    existing = find_by_form_token(values["form_token"])
+    if existing:
+        return existing, False
+    stored = []
+    try:
+        for upload in uploads:
+            stored.append((upload, store(upload_dir, upload)))
+        request = AssistanceRequest(
+            status_token=secrets.token_urlsafe(32), request_type=request_type, lang=lang,
+            privacy_version=privacy_version, details=details, status="received", **values)
+        db.session.add(request)
+        db.session.flush()
+        request.tracking_number = tracking_number(request)
+        for upload, stored_name in stored:
+            db.session.add(Attachment(request=request, stored_name=stored_name, original_name=upload.original_name,
+                                      content_type=upload.content_type, size=len(upload.data)))
+        db.session.add(AuditEvent(request=request, actor="requester", action="received", public=True,
+                                  after={"type": request_type, "attachments": len(stored)}))
+        decision = assign(request)
+        if decision:
+            request.institution_id, request.status = decision.institution_id, "assigned"
+            db.session.add(RoutingDecision(request_id=request.id, institution_id=decision.institution_id,
+                                           rule_id=decision.rule_id, reason=decision.reason))
+            db.session.add(AuditEvent(request=request, actor="routing", action="assigned", public=True,
+                                      after={"institution": decision.institution_id, "rule": decision.rule_id}))
+            db.session.flush()
+            institution = db.session.get(Institution, decision.institution_id)
+            subject, body = messages.institution_notice(request, institution, site_url)
+            db.session.add(OutboxMessage(request_id=request.id, purpose="institution-notice",
+                                         recipient=institution.email, subject=subject, body=body))
+        subject, body = messages.acknowledgement(request, status_url_for(request))
+        db.session.add(OutboxMessage(request_id=request.id, purpose="acknowledgement", recipient=request.email,
+                                     subject=subject, body=body))
+        db.session.commit()
+        return request, True
+    except IntegrityError:
+        db.session.rollback()
+        _remove(upload_dir, stored)
+        existing = find_by_form_token(values["form_token"])
+        if existing:  # the same form submitted twice at once: the other submission won
+            return existing, False
+        raise
+    except BaseException:
+        db.session.rollback()
+        _remove(upload_dir, stored)
+        raise
+
+
+def _remove(upload_dir, stored):
+    for _upload, stored_name in stored:
+        Path(upload_dir, stored_name).unlink(missing_ok=True)

@@ -1,0 +1,71 @@
+"""Attachments: checked by their bytes, limited in size and count, stored outside static/ under
+random names. The original file name is kept as data only (secure_filename would empty a
+Chinese name), and files are only ever served as downloads to authorised staff."""
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+MAX_FILES = 5
+MAX_BYTES = 10 * 1024 * 1024
+# What the first bytes must be, whatever the name says: a renamed .exe is refused.
+SIGNATURES = (
+    (b"%PDF-", "application/pdf"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+)
+
+
+class UploadRefused(ValueError):
+    """reason: too-many, too-large, empty, type; the form says it in the user's language."""
+
+    def __init__(self, reason, name=""):
+        super().__init__(reason)
+        self.reason = reason
+        self.name = name
+
+
+@dataclass(frozen=True)
+class CheckedUpload:
+    original_name: str
+    content_type: str
+    data: bytes
+
+
+def sniff(head):
+    for signature, content_type in SIGNATURES:
+        if head.startswith(signature):
+            return content_type
+    return None
+
+
+def check_uploads(files):
+    """CheckedUpload for each non-empty file part, or UploadRefused for the first problem."""
+    present = [f for f in files if f and f.filename]
+    if len(present) > MAX_FILES:
+        raise UploadRefused("too-many")
+    checked = []
+    for storage in present:
+        data = storage.stream.read(MAX_BYTES + 1)
+        name = os.path.basename(storage.filename.replace("\\", "/"))[:255]
+        if len(data) > MAX_BYTES:
+            raise UploadRefused("too-large", name)
+        if not data:
+            raise UploadRefused("empty", name)
+        content_type = sniff(data[:16])
+        if content_type is None:
+            raise UploadRefused("type", name)
+        checked.append(CheckedUpload(name or "attachment", content_type, data))
+    return checked
+
+
+def store(upload_dir, upload):
+    """Write one file under a random name; returns that name. The caller removes it on failure."""
+    folder = Path(upload_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    stored_name = secrets.token_hex(16)
+    path = folder / stored_name
+    with open(path, "xb") as handle:  # x: never overwrite
+        handle.write(upload.data)
+    return stored_name

@@ -1,0 +1,59 @@
+"""Validators for what people type, as pure functions: normalise first, then check.
+
+Each returns the normalised value or raises ValueError with the reason; the form layer turns
+that into a message in the user's language.
+"""
+
+import re
+import unicodedata
+
+# GB 32100-2015 (法人和其他组织统一社会信用代码编码规则): 18 characters from this alphabet
+# (digits and capitals without I, O, Z, S, V); the last is a check character computed modulo 31
+# with these weights over the first 17.
+CREDIT_CODE_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+CREDIT_CODE_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+
+MOBILE = re.compile(r"^1[3-9]\d{9}$")
+# Mainland landlines: area code (010, 0318, …) then 7 or 8 digits; an extension may follow.
+LANDLINE = re.compile(r"^0\d{2,3}\d{7,8}(?:\d{1,6})?$")
+EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s.]{2,}$")
+
+
+def _fold(text):
+    """Full-width letters, digits and spaces to ASCII (people type them on Chinese keyboards)."""
+    return unicodedata.normalize("NFKC", text or "").strip()
+
+
+def credit_check_character(first17):
+    values = (CREDIT_CODE_ALPHABET.index(ch) for ch in first17)
+    total = sum(value * weight for value, weight in zip(values, CREDIT_CODE_WEIGHTS, strict=True))
+    return CREDIT_CODE_ALPHABET[(31 - total % 31) % 31]
+
+
+def normalise_credit_code(text):
+    code = re.sub(r"[\s-]", "", _fold(text)).upper()
+    if len(code) != 18:
+        raise ValueError("length")
+    if any(ch not in CREDIT_CODE_ALPHABET for ch in code):
+        raise ValueError("characters")
+    if credit_check_character(code[:17]) != code[17]:
+        raise ValueError("check")
+    return code
+
+
+def normalise_phone(text):
+    """A mainland mobile (+86 and separators removed) or a landline with its area code."""
+    digits = re.sub(r"[\s\-()（）]", "", _fold(text))
+    for prefix in ("+86", "0086"):
+        if digits.startswith(prefix):
+            digits = digits[len(prefix):]
+    if MOBILE.match(digits) or LANDLINE.match(digits):
+        return digits
+    raise ValueError("phone")
+
+
+def normalise_email(text):
+    address = _fold(text)
+    if len(address) > 254 or not EMAIL.match(address):
+        raise ValueError("email")
+    return address

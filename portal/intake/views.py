@@ -1,0 +1,126 @@
+"""/<lang>/requests/…: choose a type, fill the form, see the status, look a request up."""
+
+import hmac
+
+from flask import Blueprint, abort, current_app, g, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from portal.content import current_catalog
+from portal.content.schema import REQUEST_TYPES
+from portal.db import db
+from portal.intake import service
+from portal.intake.forms import FORMS, own_fields
+from portal.intake.uploads import MAX_BYTES, MAX_FILES, UploadRefused, check_uploads
+from portal.limits import limiter
+from portal.models import AssistanceRequest
+
+bp = Blueprint("requests", __name__)
+
+
+def submit_limit():
+    return current_app.config["SUBMIT_RATE_LIMIT"]
+
+
+def track_limit():
+    return current_app.config["TRACK_RATE_LIMIT"]
+
+
+UPLOAD_MESSAGES = {
+    "too-many": lambda name: _("Attach at most %(count)s files.", count=MAX_FILES),
+    "too-large": lambda name: _("“%(name)s” is larger than %(size)s MB.", name=name, size=MAX_BYTES // 2**20),
+    "empty": lambda name: _("“%(name)s” is empty.", name=name),
+    "type": lambda name: _("“%(name)s” is not a PDF, JPEG or PNG file.", name=name),
+}
+
+
+def private(response):
+    # Pages with personal data or per-visitor tokens are never stored by browsers or proxies.
+    response = make_response(response)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def privacy_version(lang):
+    page = current_catalog().get("pages", "privacy", lang)
+    return page.updated.isoformat() if page else "unknown"
+
+
+def status_url(req, external=False):
+    path = url_for("requests.status", lang=req.lang, token=req.status_token)
+    return current_app.config["SITE_URL"] + path if external else path
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@limiter.limit(submit_limit, methods=["POST"])
+def new():
+    request_type = request.args.get("type")
+    if request_type not in FORMS:
+        guides_by_type = {}
+        for page in current_catalog().guides(g.lang):
+            guides_by_type.setdefault(page.request_type, []).append(page)
+        return render_template("requests_new.html", request_types=REQUEST_TYPES, guides_by_type=guides_by_type)
+    g.keep_args = {"type": request_type}
+    form = FORMS[request_type]()
+    if request.method == "GET" and request.args.get("topic") == "school":
+        form.applicant_kind.data = "school"
+    form.ensure_form_token()
+    upload_error, files_dropped = None, False
+    if form.validate_on_submit():
+        try:
+            uploads = check_uploads(request.files.getlist(form.attachments.name))
+        except UploadRefused as refused:
+            upload_error = UPLOAD_MESSAGES[refused.reason](refused.name)
+            form.attachments.errors = [upload_error]
+        else:
+            values = {name: form[name].data for name in (
+                "form_token", "applicant_kind", "organisation", "credit_code", "contact_name", "phone", "email",
+                "county", "industry", "description")}
+            values["credit_code"] = values["credit_code"] or None
+            details = {name: _plain(form[name].data) for name in own_fields(form)}
+            saved, _created = service.submit(
+                values, details, uploads, request_type=request_type, lang=g.lang,
+                privacy_version=privacy_version(g.lang), upload_dir=current_app.config["UPLOAD_DIR"],
+                status_url_for=lambda req: status_url(req, external=True), site_url=current_app.config["SITE_URL"])
+            return redirect(status_url(saved) + "?submitted=1", code=303)
+    if request.method == "POST":
+        files_dropped = any(f.filename for f in request.files.getlist(form.attachments.name))
+    status = 400 if request.method == "POST" else 200
+    guides = [p for p in current_catalog().guides(g.lang) if p.request_type == request_type]
+    return private((render_template("request_form.html", form=form, request_type=request_type,
+                                    type_label=REQUEST_TYPES[request_type], own_fields=own_fields(form),
+                                    files_dropped=files_dropped, guides=guides), status))
+
+
+def _plain(value):
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+@bp.get("/status/<token>")
+def status(token):
+    if len(token) > 64:
+        abort(404)
+    req = db.session.scalar(select(AssistanceRequest).where(AssistanceRequest.status_token == token))
+    if req is None:
+        abort(404)
+    timeline = [event for event in req.events if event.public]
+    return private(render_template("request_status.html", req=req, timeline=timeline,
+                                   submitted=request.args.get("submitted") == "1",
+                                   type_label=REQUEST_TYPES[req.request_type]))
+
+
+@bp.route("/track", methods=["GET", "POST"])
+@limiter.limit(track_limit, methods=["POST"])
+def track():
+    number = (request.form.get("number") or "").strip().upper()[:20]
+    digits = (request.form.get("digits") or "").strip()[:4]
+    not_found = False
+    if request.method == "POST":
+        req = db.session.scalar(select(AssistanceRequest).where(AssistanceRequest.tracking_number == number)) \
+            if number else None
+        # The same answer for an unknown number and a wrong phone: the form reveals nothing.
+        if req is not None and len(digits) == 4 and hmac.compare_digest(req.phone[-4:], digits):
+            return redirect(status_url(req), code=303)
+        not_found = True
+    return private((render_template("request_track.html", number=number, not_found=not_found),
+                    404 if not_found else 200))

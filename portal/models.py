@@ -1,0 +1,131 @@
+"""The portal's records. Everything a person submits lives here; content does not."""
+
+from datetime import UTC, datetime
+
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.db import db
+
+
+def now():
+    return datetime.now(UTC)
+
+
+class Institution(db.Model):
+    """A service institution requests are routed to. Data, changed by administrators."""
+
+    __tablename__ = "institution"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(60), unique=True)
+    kind: Mapped[str] = mapped_column(String(30))          # center, workstation, bank, agency, …
+    name_zh: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200))
+    services: Mapped[list] = mapped_column(JSON, default=list)  # request types it handles
+    counties: Mapped[list] = mapped_column(JSON, default=list)  # counties it serves; empty: all
+    email: Mapped[str] = mapped_column(String(254))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    def name(self, lang):
+        return self.name_zh if lang == "zh" else self.name_en
+
+
+class RoutingRule(db.Model):
+    """Requests matching every non-empty condition may go to the institution; higher priority first."""
+
+    __tablename__ = "routing_rule"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    priority: Mapped[int] = mapped_column(Integer)
+    request_type: Mapped[str | None] = mapped_column(String(40))
+    county: Mapped[str | None] = mapped_column(String(40))
+    industry: Mapped[str | None] = mapped_column(String(40))
+    institution_id: Mapped[int] = mapped_column(ForeignKey("institution.id"))
+    note: Mapped[str] = mapped_column(String(300), default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class AssistanceRequest(db.Model):
+    __tablename__ = "assistance_request"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # HS<year>-<id, six digits>: from the database's own key, so unique across processes and hosts.
+    tracking_number: Mapped[str | None] = mapped_column(String(20), unique=True)
+    # The private status link's secret: unguessable, separate from the number people read out.
+    status_token: Mapped[str] = mapped_column(String(64), unique=True)
+    # One per rendered form: a second submit of the same form finds the first request.
+    form_token: Mapped[str] = mapped_column(String(64), unique=True)
+    request_type: Mapped[str] = mapped_column(String(40))
+    lang: Mapped[str] = mapped_column(String(5))
+    applicant_kind: Mapped[str] = mapped_column(String(20))
+    organisation: Mapped[str] = mapped_column(String(200))
+    credit_code: Mapped[str | None] = mapped_column(String(18))
+    contact_name: Mapped[str] = mapped_column(String(100))
+    phone: Mapped[str] = mapped_column(String(20))
+    email: Mapped[str] = mapped_column(String(254))
+    county: Mapped[str] = mapped_column(String(40))
+    industry: Mapped[str] = mapped_column(String(40))
+    description: Mapped[str] = mapped_column(Text)
+    details: Mapped[dict] = mapped_column(JSON, default=dict)  # the request type's own fields
+    privacy_version: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(20), default="received")
+    institution_id: Mapped[int | None] = mapped_column(ForeignKey("institution.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
+
+    institution = relationship(Institution)
+    attachments = relationship("Attachment", back_populates="request", order_by="Attachment.id")
+    events = relationship("AuditEvent", back_populates="request", order_by="AuditEvent.id")
+
+
+class Attachment(db.Model):
+    __tablename__ = "attachment"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("assistance_request.id"))
+    stored_name: Mapped[str] = mapped_column(String(64), unique=True)  # random; never the user's name
+    original_name: Mapped[str] = mapped_column(String(255))  # kept as data (secure_filename drops Chinese)
+    content_type: Mapped[str] = mapped_column(String(50))
+    size: Mapped[int] = mapped_column(Integer)
+    request = relationship(AssistanceRequest, back_populates="attachments")
+
+
+class RoutingDecision(db.Model):
+    __tablename__ = "routing_decision"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("assistance_request.id"))
+    institution_id: Mapped[int] = mapped_column(ForeignKey("institution.id"))
+    rule_id: Mapped[int | None] = mapped_column(ForeignKey("routing_rule.id"))  # None: the fallback
+    reason: Mapped[str] = mapped_column(String(500))
+    decided_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
+
+
+class AuditEvent(db.Model):
+    """Every change to a request; those visible to the requester form the public timeline."""
+
+    __tablename__ = "audit_event"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int | None] = mapped_column(ForeignKey("assistance_request.id"))
+    actor: Mapped[str] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(40))
+    before: Mapped[dict | None] = mapped_column(JSON)
+    after: Mapped[dict | None] = mapped_column(JSON)
+    public: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
+    request = relationship(AssistanceRequest, back_populates="events")
+
+
+class OutboxMessage(db.Model):
+    """An e-mail to send, written in the same transaction as what it reports."""
+
+    __tablename__ = "outbox_message"
+    __table_args__ = (UniqueConstraint("request_id", "purpose", "recipient", name="uq_outbox_purpose"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int | None] = mapped_column(ForeignKey("assistance_request.id"))
+    purpose: Mapped[str] = mapped_column(String(40))        # acknowledgement, institution-notice, …
+    recipient: Mapped[str] = mapped_column(String(254))
+    subject: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(10), default="pending")  # pending, sent, failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_error: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)

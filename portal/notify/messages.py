@@ -1,0 +1,50 @@
+"""The e-mails the portal sends, composed in the reader's language.
+
+Institution notices carry no personal data beyond the tracking number: staff read the request
+itself in their workspace, behind a login.
+"""
+
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
+from portal.content.schema import REQUEST_TYPES
+from portal.intake.choices import COUNTIES
+
+
+def acknowledgement(request, status_url):
+    with force_locale(request.lang):
+        institution = request.institution.name(request.lang) if request.institution else None
+        subject = _("Your request %(number)s has been received", number=request.tracking_number)
+        lines = [
+            _("Dear %(name)s,", name=request.contact_name),
+            "",
+            _("We have received your request for help (%(type)s).", type=REQUEST_TYPES[request.request_type]),
+            _("Tracking number: %(number)s", number=request.tracking_number),
+            _("Follow it here: %(url)s", url=status_url),
+            "",
+        ]
+        if institution:
+            lines.append(_("It has been passed to %(institution)s, which will contact you.", institution=institution))
+        lines += [
+            _("You can also check progress on the portal with the tracking number and the last four digits of "
+              "your phone number."),
+            "",
+            _("Hengshui IP Service Portal"),
+        ]
+        return subject, "\n".join(str(line) for line in lines)
+
+
+def institution_notice(request, institution, site_url):
+    parts = []
+    for lang in ("zh", "en"):
+        with force_locale(lang):
+            parts.append("\n".join(str(line) for line in (
+                _("A new request has been assigned to %(institution)s.", institution=institution.name(lang)),
+                _("Tracking number: %(number)s", number=request.tracking_number),
+                _("Type: %(type)s", type=REQUEST_TYPES[request.request_type]),
+                _("County or district: %(county)s", county=COUNTIES.get(request.county, request.county)),
+                _("Open the staff workspace to read and answer it: %(url)s", url=f"{site_url}/staff/"),
+            )))
+    with force_locale("zh"):
+        subject = _("New request %(number)s", number=request.tracking_number)
+    return subject, "\n\n----\n\n".join(parts)

@@ -1,0 +1,73 @@
+"""Table-driven cases for the validators: GB 32100-2015 credit codes, phones, e-mail."""
+
+import pytest
+
+from portal.intake.validators import credit_check_character, normalise_credit_code, normalise_email, normalise_phone
+
+
+@pytest.mark.parametrize(("typed", "normalised"), [
+    ("91110000600037341L", "91110000600037341L"),
+    ("91110000600037341l", "91110000600037341L"),             # lower case
+    ("９１１１００００６０００３７３４１Ｌ", "91110000600037341L"),  # full width
+    (" 9111 0000 6000 3734 1L ", "91110000600037341L"),       # spaces
+    ("911100006000-37341L", "91110000600037341L"),            # hyphen
+])
+def test_valid_credit_codes(typed, normalised):
+    assert normalise_credit_code(typed) == normalised
+
+
+@pytest.mark.parametrize(("typed", "reason"), [
+    ("", "length"),
+    ("9111000060003734", "length"),
+    ("91110000600037341L0", "length"),
+    ("91110000600037341X", "check"),          # wrong check character
+    ("91110000600037342L", "check"),          # a changed digit
+    ("91110000600O37341L", "characters"),     # O is not in the alphabet
+    ("9111000060003734IL", "characters"),
+    ("91110000600037341Z", "characters"),
+])
+def test_invalid_credit_codes(typed, reason):
+    with pytest.raises(ValueError, match=reason):
+        normalise_credit_code(typed)
+
+
+def test_check_character_detects_every_single_substitution():
+    code = "91110000600037341L"
+    alphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+    for position in range(17):
+        for replacement in alphabet:
+            if replacement != code[position]:
+                changed = code[:position] + replacement + code[position + 1:17]
+                assert credit_check_character(changed) != "L" or changed == code[:17]
+
+
+@pytest.mark.parametrize(("typed", "normalised"), [
+    ("13803181234", "13803181234"),
+    ("+86 138 0318 1234", "13803181234"),
+    ("0086-138-0318-1234", "13803181234"),
+    ("１３８０３１８１２３４", "13803181234"),
+    ("0318-2123456", "03182123456"),
+    ("(0318) 21234567", "031821234567"),
+    ("010-12345678", "01012345678"),
+])
+def test_valid_phones(typed, normalised):
+    assert normalise_phone(typed) == normalised
+
+
+@pytest.mark.parametrize("typed", ["", "123", "12803181234", "1380318123", "138031812345", "2123456",
+                                   "phone", "+1 202 555 0100", "13803181234x"])
+def test_invalid_phones(typed):
+    with pytest.raises(ValueError):
+        normalise_phone(typed)
+
+
+@pytest.mark.parametrize(("typed", "ok"), [
+    ("zhang@example.com", True), ("张三@例子.中国", True), ("a@b", False), ("no-at.example.com", False),
+    ("a b@example.com", False), ("a@example.c", False), ("x" * 250 + "@example.com", False),
+])
+def test_email(typed, ok):
+    if ok:
+        assert normalise_email(typed) == typed
+    else:
+        with pytest.raises(ValueError):
+            normalise_email(typed)
