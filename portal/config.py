@@ -36,6 +36,7 @@ def from_environment():
         "UPLOAD_DIR": Path(_env("PORTAL_UPLOAD_DIR", instance / "uploads")),
         "DATABASE_URL": _env("DATABASE_URL", ""),
         "RATELIMIT_STORAGE_URI": _env("RATELIMIT_STORAGE_URI", "memory://"),
+        "ROUTING_CACHE_SECONDS": float(_env("PORTAL_ROUTING_CACHE_SECONDS", 5)),
         "SUBMIT_RATE_LIMIT": _env("PORTAL_SUBMIT_RATE_LIMIT", "20 per hour"),
         "TRACK_RATE_LIMIT": _env("PORTAL_TRACK_RATE_LIMIT", "10 per minute; 60 per hour"),
         "MAIL_SERVER": _env("MAIL_SERVER", ""),

@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.db import db
@@ -47,6 +47,8 @@ class RoutingRule(db.Model):
 
 class AssistanceRequest(db.Model):
     __tablename__ = "assistance_request"
+    # Routing counts open requests per institution; staff queues filter the same way.
+    __table_args__ = (Index("ix_request_institution_status", "institution_id", "status"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     # HS<year>-<id, six digits>: from the database's own key, so unique across processes and hosts.
     tracking_number: Mapped[str | None] = mapped_column(String(20), unique=True)

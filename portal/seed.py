@@ -13,6 +13,7 @@ from sqlalchemy import select
 from portal.content.schema import REQUEST_TYPES
 from portal.db import db
 from portal.intake.choices import COUNTIES
+from portal.intake.service import forget_routing_tables
 from portal.models import Institution, RoutingRule
 
 COUNTY_NAMES_ZH = {
@@ -81,6 +82,7 @@ def seed_demo():
         db.session.add(RoutingRule(priority=priority, request_type=request_type, county=county, industry=industry,
                                    institution_id=institutions[slug].id, note="demo"))
     db.session.commit()
+    forget_routing_tables()
     return len(institutions)
 
 

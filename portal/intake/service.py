@@ -4,7 +4,10 @@ saved request has its notifications queued."""
 
 import logging
 import secrets
+import time
 from pathlib import Path
+
+from flask import current_app
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -36,28 +39,52 @@ def find_by_form_token(form_token):
     return db.session.scalar(select(AssistanceRequest).where(AssistanceRequest.form_token == form_token))
 
 
+_routing_tables = {"loaded": -1e9, "institutions": (), "rules": ()}
+
+
+def routing_tables():
+    """Institutions and active rules, reread at most every ROUTING_CACHE_SECONDS per process:
+    an administrator's change applies within that time, and a submission saves two queries."""
+    max_age = current_app.config.get("ROUTING_CACHE_SECONDS", 5)
+    if time.monotonic() - _routing_tables["loaded"] > max_age:
+        _routing_tables["institutions"] = tuple(db.session.execute(
+            select(Institution.id, Institution.kind, Institution.active)).all())
+        _routing_tables["rules"] = tuple(
+            routing.Rule(r.id, r.priority, r.institution_id, r.request_type, r.county, r.industry)
+            for r in db.session.execute(select(RoutingRule.id, RoutingRule.priority, RoutingRule.institution_id,
+                                               RoutingRule.request_type, RoutingRule.county, RoutingRule.industry)
+                                        .where(RoutingRule.active)).all())
+        _routing_tables["loaded"] = time.monotonic()
+    return _routing_tables["institutions"], _routing_tables["rules"]
+
+
+def forget_routing_tables():
+    _routing_tables["loaded"] = -1e9
+
+
 def assign(request, excluded=()):
-    """The routing decision for a request, from the rules and institutions in the database."""
-    institutions = db.session.scalars(select(Institution)).all()
-    counts = dict(db.session.execute(
-        select(AssistanceRequest.institution_id, func.count()).where(AssistanceRequest.status.in_(OPEN_STATUSES))
-        .group_by(AssistanceRequest.institution_id)).all())
-    candidates = {i.id: routing.Candidate(i.id, i.active, counts.get(i.id, 0)) for i in institutions}
-    rules = [routing.Rule(r.id, r.priority, r.institution_id, r.request_type, r.county, r.industry)
-             for r in db.session.scalars(select(RoutingRule).where(RoutingRule.active)).all()]
+    """The routing decision for a request, from the rules and institutions in the database.
+
+    Open requests are counted only for the institutions the matching rules name (usually one or
+    two), through the (institution_id, status) index: the whole table is never scanned."""
+    institutions, rules = routing_tables()
     centre = next((i for i in institutions if i.kind == "center" and i.active), None)
     if centre is None:
         return None
     facts = routing.RequestFacts(request.request_type, request.county, request.industry)
+    named = {rule.institution_id for rule in rules if routing.rule_matches(rule, facts)}
+    counts = dict(db.session.execute(
+        select(AssistanceRequest.institution_id, func.count())
+        .where(AssistanceRequest.institution_id.in_(named), AssistanceRequest.status.in_(OPEN_STATUSES))
+        .group_by(AssistanceRequest.institution_id)).all()) if named else {}
+    candidates = {i.id: routing.Candidate(i.id, i.active, counts.get(i.id, 0)) for i in institutions}
     return routing.route_request(facts, rules, candidates, centre.id, excluded)
 
 
 def submit(values, details, uploads, *, request_type, lang, privacy_version, upload_dir, status_url_for, site_url):
     """Save a valid submission; returns (request, created). A repeated form token returns the
-    request the first submission created. Files are removed again if the transaction fails."""
-    existing = find_by_form_token(values["form_token"])
-    if existing:
-        return existing, False
+    request the first submission created (the unique form_token column decides, so two
+    submissions racing each other also end as one). Files are removed if the transaction fails."""
     stored = []
     try:
         for upload in uploads:
@@ -66,7 +93,7 @@ def submit(values, details, uploads, *, request_type, lang, privacy_version, upl
             status_token=secrets.token_urlsafe(32), request_type=request_type, lang=lang,
             privacy_version=privacy_version, details=details, status="received", **values)
         db.session.add(request)
-        db.session.flush()
+        db.session.flush()  # the database assigns the id the tracking number is made from
         request.tracking_number = tracking_number(request)
         for upload, stored_name in stored:
             db.session.add(Attachment(request=request, stored_name=stored_name, original_name=upload.original_name,
@@ -80,8 +107,8 @@ def submit(values, details, uploads, *, request_type, lang, privacy_version, upl
                                            rule_id=decision.rule_id, reason=decision.reason))
             db.session.add(AuditEvent(request=request, actor="routing", action="assigned", public=True,
                                       after={"institution": decision.institution_id, "rule": decision.rule_id}))
-            db.session.flush()
             institution = db.session.get(Institution, decision.institution_id)
+            request.institution = institution
             subject, body = messages.institution_notice(request, institution, site_url)
             db.session.add(OutboxMessage(request_id=request.id, purpose="institution-notice",
                                          recipient=institution.email, subject=subject, body=body))

@@ -85,11 +85,32 @@ def new():
             return redirect(status_url(saved) + "?submitted=1", code=303)
     if request.method == "POST":
         files_dropped = any(f.filename for f in request.files.getlist(form.attachments.name))
-    status = 400 if request.method == "POST" else 200
+    if request.method == "GET":
+        return private(blank_form(request_type, form))
+    return private((render_form(request_type, form, files_dropped), 400))
+
+
+def render_form(request_type, form, files_dropped=False):
     guides = [p for p in current_catalog().guides(g.lang) if p.request_type == request_type]
-    return private((render_template("request_form.html", form=form, request_type=request_type,
-                                    type_label=REQUEST_TYPES[request_type], own_fields=own_fields(form),
-                                    files_dropped=files_dropped, guides=guides), status))
+    return render_template("request_form.html", form=form, request_type=request_type,
+                           type_label=REQUEST_TYPES[request_type], own_fields=own_fields(form),
+                           files_dropped=files_dropped, guides=guides)
+
+
+CSRF_SLOT, FORM_SLOT = "\x00csrf\x00", "\x00form\x00"
+
+
+def blank_form(request_type, form):
+    """An empty form is the same page for everyone but for its two tokens: render it once per
+    process and type, then put each visitor's tokens in (most of a GET's cost was rendering)."""
+    key = (g.lang, request_type, form.applicant_kind.data)
+    cache = current_app.extensions.setdefault("blank_forms", {})
+    page = cache.get(key)
+    if page is None:
+        html = render_form(request_type, form)
+        page = html.replace(form.csrf_token.current_token, CSRF_SLOT).replace(form.form_token.data, FORM_SLOT)
+        cache[key] = page
+    return page.replace(CSRF_SLOT, form.csrf_token.current_token).replace(FORM_SLOT, form.form_token.data)
 
 
 def _plain(value):

@@ -41,8 +41,9 @@ def server(tmp_path_factory):
            "PORTAL_INSTANCE_DIR": str(tmp_path_factory.mktemp("instance")),
            "PORTAL_SEARCH_INDEX_DIR": str(tmp_path_factory.mktemp("search_index")),
            "PORTAL_SITE_URL": f"http://127.0.0.1:{port}", "GUNICORN_ACCESS_LOG": ""}
-    subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "search", "build"], cwd=ROOT, env=env,
-                   check=True, capture_output=True)
+    for command in (["search", "build"], ["db", "upgrade"], ["seed", "demo"]):
+        subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", *command], cwd=ROOT, env=env,
+                       check=True, capture_output=True)
     log = tmp_path_factory.mktemp("gunicorn") / "server.log"
     with open(log, "wb") as out:
         process = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "wsgi:app"],
