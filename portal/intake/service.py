@@ -8,7 +8,6 @@ import time
 from pathlib import Path
 
 from flask import current_app
-
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
