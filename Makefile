@@ -8,7 +8,7 @@ PORT ?= 8000
 export PORT
 
 .DEFAULT_GOAL := help
-.PHONY: outbox-worker help run install dev-install translations compile-translations instance search-index check test test-fast lint bench bench-pages bench-search clean
+.PHONY: outbox-worker help run install dev-install translations compile-translations instance search-index check test test-fast lint bench bench-pages bench-search bench-intake clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-22s %s\n", $$1, $$2}'
@@ -66,13 +66,16 @@ test-fast: dev-install compile-translations ## Every test except the browser sui
 lint: dev-install ## ruff
 	$(VENV)/bin/ruff check .
 
-bench: bench-pages bench-search ## Every benchmark
+bench: bench-pages bench-search bench-intake ## Every benchmark
 
 bench-pages: install compile-translations ## Guide page vs bare Flask under gunicorn: requests/s, p50/p95
 	$(PY) bench/pages.py
 
 bench-search: install compile-translations ## 10,000 synthetic documents: index build, query latency, /search under gunicorn
 	$(PY) bench/search.py
+
+bench-intake: install compile-translations ## Submissions/s under gunicorn on SQLite and PostgreSQL, nothing lost
+	$(PY) bench/intake.py
 
 clean: ## Remove the virtualenv, compiled catalogs and caches
 	rm -rf $(VENV) translations/*/LC_MESSAGES/*.mo .pytest_cache .ruff_cache search_index

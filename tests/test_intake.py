@@ -248,3 +248,29 @@ def test_audit_events_record_who_and_what(app, client):
         events = db.session.scalars(select(AuditEvent).where(AuditEvent.request_id == request.id)).all()
         assert [(e.actor, e.action, e.public) for e in events] == [("requester", "received", True),
                                                                   ("routing", "assigned", True)]
+
+
+def test_messages_to_the_requester_appear_on_the_status_page_escaped(app, client):
+    response = submit(client, "zh", "general")
+    request = saved_request(app, response)
+    with app.app_context():
+        db.session.add(AuditEvent(request_id=request.id, actor="staff:demo", action="replied", public=True,
+                                  after={"message": "请补充商标注册证复印件。<script>x</script>"}))
+        db.session.add(AuditEvent(request_id=request.id, actor="staff:demo", action="note", public=False,
+                                  after={"message": "内部备注，不对外"}))
+        db.session.commit()
+    html = client.get(f"/zh/requests/status/{request.status_token}").get_data(as_text=True)
+    assert "请补充商标注册证复印件。&lt;script&gt;" in html
+    assert "内部备注" not in html  # internal events never reach the public page
+
+
+def test_tracking_lookups_are_rate_limited(tmp_path):
+    app = create_app({"TESTING": True, "CONTENT_DIR": ROOT / "content", "INSTANCE_DIR": tmp_path,
+                      "SEARCH_INDEX_DIR": tmp_path / "si", "TRACK_RATE_LIMIT": "3 per minute",
+                      "WTF_CSRF_ENABLED": False})
+    assert app.test_cli_runner().invoke(args=["db", "upgrade"]).exit_code == 0
+    client = app.test_client()
+    answers = [client.post("/en/requests/track", data={"number": "HS2026-000001", "digits": "0000"}).status_code
+               for _ in range(5)]
+    assert answers == [404, 404, 404, 429, 429]
+    assert "Too many attempts" in client.post("/en/requests/track", data={}).get_data(as_text=True)

@@ -15,7 +15,7 @@ EVENT_LABELS = {
     "received": _l("Your request was received."),
     "assigned": _l("It was passed to the institution that handles this kind of request."),
     "accepted": _l("The institution accepted it."),
-    "replied": _l("The institution sent you a message."),
+    "replied": _l("The institution sent you a message:"),
     "answered": _l("The institution answered it."),
     "closed": _l("It was closed."),
     "reopened": _l("It was reopened."),

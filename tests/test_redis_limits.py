@@ -1,0 +1,33 @@
+"""Rate limits shared through Redis (127.0.0.1:6379): two app instances count together."""
+
+import socket
+import uuid
+
+import pytest
+
+from portal import create_app
+from portal.config import ROOT
+
+
+def redis_answers():
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
+        return True
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not redis_answers(), reason="Redis is not running on 127.0.0.1:6379")
+def test_two_instances_share_one_count(tmp_path):
+    prefix = f"portal-test-{uuid.uuid4().hex}"  # this run's own keys
+    apps = []
+    for name in ("a", "b"):
+        app = create_app({"TESTING": True, "CONTENT_DIR": ROOT / "content", "INSTANCE_DIR": tmp_path / name,
+                          "SEARCH_INDEX_DIR": tmp_path / "si", "TRACK_RATE_LIMIT": "4 per minute",
+                          "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/0", "RATELIMIT_KEY_PREFIX": prefix,
+                          "WTF_CSRF_ENABLED": False})
+        assert app.test_cli_runner().invoke(args=["db", "upgrade"]).exit_code == 0
+        apps.append(app.test_client())
+    codes = [apps[n % 2].post("/zh/requests/track", data={"number": "HS2026-1", "digits": "1"}).status_code
+             for n in range(6)]
+    assert codes == [404, 404, 404, 404, 429, 429]
