@@ -13,7 +13,6 @@ import argparse
 import http.cookiejar
 import os
 import re
-import socket
 import statistics
 import subprocess
 import sys
@@ -27,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.pages import free_port, start  # noqa: E402
+from bench.pages import answers, free_port, start  # noqa: E402
 
 POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test"
 PDF = b"%PDF-1.4\n" + b"0" * 20_000 + b"\n%%EOF\n"
@@ -141,14 +140,6 @@ def run(name, database_url, with_attachment, args):
           f"duplicated {duplicated}, without both messages {without_messages}, errors {errors}")
 
 
-def postgres_answers():
-    try:
-        socket.create_connection(("127.0.0.1", 5432), timeout=1).close()
-        return True
-    except OSError:
-        return False
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=int, default=30)
@@ -159,7 +150,7 @@ def main():
     print(f"\n{args.clients} client processes, gunicorn.conf.py with {args.workers} workers, {args.seconds} s each, "
           f"{os.cpu_count()} cores (clients and server share them); each submission = GET form + POST")
     targets = [("SQLite, no attachment", "", False), ("SQLite, 20 KB PDF", "", True)]
-    if not args.skip_postgres and postgres_answers():
+    if not args.skip_postgres and answers(5432):
         targets += [("PostgreSQL, no attachment", POSTGRES_URL, False), ("PostgreSQL, 20 KB PDF", POSTGRES_URL, True)]
     for name, url, attachment in targets:
         run(name, url, attachment, args)

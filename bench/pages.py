@@ -11,7 +11,6 @@ import argparse
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -20,12 +19,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 LUA = Path(__file__).with_name("percentiles.lua")
+sys.path.insert(0, str(ROOT))
 
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from tests.services import answers, free_port  # noqa: E402,F401 (answers: for the other benches)
 
 
 def start(app_spec, port, workers):

@@ -1,7 +1,6 @@
 """The outbox: .eml files by default, a real SMTP server on loopback, and SMTP being down."""
 
 import email
-import socket
 from datetime import UTC, datetime, timedelta
 from email import policy
 
@@ -13,6 +12,7 @@ from portal.db import db
 from portal.models import OutboxMessage
 from portal.notify.outbox import MAX_ATTEMPTS, FileTransport, SMTPTransport, send_pending
 from tests.conftest import submit
+from tests.services import free_port
 
 SENDER = "portal@portal.invalid"
 
@@ -24,12 +24,6 @@ class Inbox:
     async def handle_DATA(self, server, session, envelope):
         self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
         return "250 OK"
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture()

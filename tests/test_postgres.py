@@ -3,7 +3,6 @@
 Runs wherever that server answers (this machine and CI start it); skipped, saying so, elsewhere.
 """
 
-import socket
 import threading
 
 import pytest
@@ -14,19 +13,12 @@ from portal.config import ROOT
 from portal.db import db
 from portal.models import AssistanceRequest, OutboxMessage
 from tests.conftest import submit
+from tests.services import answers
 
 POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test"
 
 
-def postgres_answers():
-    try:
-        socket.create_connection(("127.0.0.1", 5432), timeout=1).close()
-        return True
-    except OSError:
-        return False
-
-
-pytestmark = pytest.mark.skipif(not postgres_answers(), reason="PostgreSQL is not running on 127.0.0.1:5432")
+pytestmark = pytest.mark.skipif(not answers(5432), reason="PostgreSQL is not running on 127.0.0.1:5432")
 
 
 @pytest.fixture(scope="module")

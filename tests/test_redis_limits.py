@@ -1,23 +1,15 @@
 """Rate limits shared through Redis (127.0.0.1:6379): two app instances count together."""
 
-import socket
 import uuid
 
 import pytest
 
 from portal import create_app
 from portal.config import ROOT
+from tests.services import answers
 
 
-def redis_answers():
-    try:
-        socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
-        return True
-    except OSError:
-        return False
-
-
-@pytest.mark.skipif(not redis_answers(), reason="Redis is not running on 127.0.0.1:6379")
+@pytest.mark.skipif(not answers(6379), reason="Redis is not running on 127.0.0.1:6379")
 def test_two_instances_share_one_count(tmp_path):
     prefix = f"portal-test-{uuid.uuid4().hex}"  # this run's own keys
     apps = []

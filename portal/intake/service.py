@@ -38,27 +38,23 @@ def find_by_form_token(form_token):
     return db.session.scalar(select(AssistanceRequest).where(AssistanceRequest.form_token == form_token))
 
 
-_routing_tables = {"loaded": -1e9, "institutions": (), "rules": ()}
-
-
 def routing_tables():
-    """Institutions and active rules, reread at most every ROUTING_CACHE_SECONDS per process:
-    an administrator's change applies within that time, and a submission saves two queries."""
-    max_age = current_app.config.get("ROUTING_CACHE_SECONDS", 5)
-    if time.monotonic() - _routing_tables["loaded"] > max_age:
-        _routing_tables["institutions"] = tuple(db.session.execute(
-            select(Institution.id, Institution.kind, Institution.active)).all())
-        _routing_tables["rules"] = tuple(
+    """Institutions and active rules, reread at most every ROUTING_CACHE_SECONDS per process (and
+    app): an administrator's change applies within that time, and a submission saves two queries."""
+    cached = current_app.extensions.get("routing_tables")
+    if cached is None or time.monotonic() - cached[0] > current_app.config.get("ROUTING_CACHE_SECONDS", 5):
+        institutions = tuple(db.session.execute(select(Institution.id, Institution.kind, Institution.active)).all())
+        rules = tuple(
             routing.Rule(r.id, r.priority, r.institution_id, r.request_type, r.county, r.industry)
             for r in db.session.execute(select(RoutingRule.id, RoutingRule.priority, RoutingRule.institution_id,
                                                RoutingRule.request_type, RoutingRule.county, RoutingRule.industry)
                                         .where(RoutingRule.active)).all())
-        _routing_tables["loaded"] = time.monotonic()
-    return _routing_tables["institutions"], _routing_tables["rules"]
+        cached = current_app.extensions["routing_tables"] = (time.monotonic(), institutions, rules)
+    return cached[1], cached[2]
 
 
 def forget_routing_tables():
-    _routing_tables["loaded"] = -1e9
+    current_app.extensions.pop("routing_tables", None)
 
 
 def assign(request, excluded=()):
