@@ -17,9 +17,11 @@ keepalive = 5
 # Bounded request sizes: a request line or header past these is refused before Flask sees it.
 limit_request_line = 8190
 limit_request_fields = 100
-# Recycle workers now and then so a slow leak can never take a host down.
-max_requests = 5000
-max_requests_jitter = 500
+# Recycle workers now and then so a slow leak can never take a host down. Not too often: at a few
+# hundred requests a second per worker, 5,000 meant a restart every few seconds, and each restart
+# showed as a latency tail of hundreds of milliseconds (bench/pages.py).
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "100000"))  # 0: never
+max_requests_jitter = max_requests // 10
 
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None  # empty: no access log
 errorlog = "-"
