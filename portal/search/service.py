@@ -24,6 +24,8 @@ from portal.search.ranking import Ranker, read_postings, top
 from portal.search.snippets import best_snippet, mark
 
 PER_PAGE = 10
+SPELLING_WORDS = 4      # misspelt words corrected per query
+SPELLING_LONGEST = 20   # longer "words" are not words
 OTHER_LANGUAGE_HITS = 5
 FACETS = (S.KIND, S.TOPICS, S.AUDIENCE)
 
@@ -157,14 +159,17 @@ class SearchIndex:
 
     @staticmethod
     def _suggestion(opened, text):
-        """The query with misspelt English words replaced by the nearest indexed word."""
+        """The query with misspelt English words replaced by the nearest indexed word. Only words
+        of plausible length are corrected, and only the first few: Whoosh's corrector walks the
+        lexicon with an edit-distance automaton, and a 200-letter "word" took over a second."""
         corrector = opened.searcher.corrector(S.SPELLING)
         words = text.split(" ")
-        changed = False
+        changed, checked = False, 0
         for number, word in enumerate(words):
             lower = word.lower()
-            if len(lower) >= 4 and lower.isascii() and lower.isalpha() \
-                    and not opened.reader.frequency(S.SPELLING, lower):
+            if checked < SPELLING_WORDS and 4 <= len(lower) <= SPELLING_LONGEST and lower.isascii() \
+                    and lower.isalpha() and not opened.reader.frequency(S.SPELLING, lower):
+                checked += 1
                 suggestions = corrector.suggest(lower, limit=1, maxdist=2)
                 if suggestions:
                     words[number], changed = suggestions[0], True
