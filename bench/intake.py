@@ -26,7 +26,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.pages import answers, free_port, start  # noqa: E402
+from bench.pages import free_port, start  # noqa: E402
+from tests.services import answers  # noqa: E402
 
 POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test"
 PDF = b"%PDF-1.4\n" + b"0" * 20_000 + b"\n%%EOF\n"

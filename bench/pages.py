@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 LUA = Path(__file__).with_name("percentiles.lua")
 sys.path.insert(0, str(ROOT))
 
-from tests.services import answers, free_port  # noqa: E402,F401 (answers: for the other benches)
+from tests.services import free_port  # noqa: E402
 
 
 def start(app_spec, port, workers):

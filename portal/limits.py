@@ -8,6 +8,5 @@ limiter = Limiter(key_func=get_remote_address, default_limits=[], strategy="fixe
 
 
 def init_app(app):
-    app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", False)
     limiter.init_app(app)

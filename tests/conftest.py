@@ -2,7 +2,6 @@
 
 import re
 import textwrap
-from pathlib import Path
 
 import pytest
 from werkzeug.datastructures import FileStorage, MultiDict
@@ -84,10 +83,6 @@ def guide_pair():
         "guides/demo.zh.md": front_matter() + GUIDE_BODY["zh"],
         "guides/demo.en.md": front_matter(title="Test guide", summary="One sentence.") + GUIDE_BODY["en"],
     }
-
-
-def content_root():
-    return Path(ROOT / "content")
 
 
 CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')

@@ -4,8 +4,6 @@ from portal.intake.statuses import EVENT_LABELS, STATUS_LABELS
 
 
 def init_app(app):
-    app.config.setdefault("UPLOAD_DIR", app.config["INSTANCE_DIR"] / "uploads")
-
     @app.context_processor
     def request_labels():
         return {"status_labels": STATUS_LABELS, "event_labels": EVENT_LABELS}

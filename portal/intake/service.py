@@ -42,7 +42,7 @@ def routing_tables():
     """Institutions and active rules, reread at most every ROUTING_CACHE_SECONDS per process (and
     app): an administrator's change applies within that time, and a submission saves two queries."""
     cached = current_app.extensions.get("routing_tables")
-    if cached is None or time.monotonic() - cached[0] > current_app.config.get("ROUTING_CACHE_SECONDS", 5):
+    if cached is None or time.monotonic() - cached[0] > current_app.config["ROUTING_CACHE_SECONDS"]:
         institutions = tuple(db.session.execute(select(Institution.id, Institution.kind, Institution.active)).all())
         rules = tuple(
             routing.Rule(r.id, r.priority, r.institution_id, r.request_type, r.county, r.industry)

@@ -7,8 +7,6 @@ from portal.notify.outbox import run_worker, send_pending, transport_from_config
 
 
 def init_app(app):
-    app.config.setdefault("MAIL_FROM", "衡水知识产权公共服务门户 <noreply@portal.invalid>")
-
     @app.cli.group("outbox", help="Deliver queued e-mails.")
     def outbox_group():
         pass
