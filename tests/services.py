@@ -1,6 +1,10 @@
 """Local services the tests use for real: which ones answer, and a free port for our own."""
 
+import os
 import socket
+
+# The PostgreSQL database the tests may wipe; override to run two checkouts' tests side by side.
+POSTGRES_URL = os.environ.get("PORTAL_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 
 
 def answers(port, host="127.0.0.1"):

@@ -13,10 +13,7 @@ from portal.config import ROOT
 from portal.db import db
 from portal.models import AssistanceRequest, OutboxMessage
 from tests.conftest import submit
-from tests.services import answers
-
-POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test"
-
+from tests.services import POSTGRES_URL, answers
 
 pytestmark = pytest.mark.skipif(not answers(5432), reason="PostgreSQL is not running on 127.0.0.1:5432")
 

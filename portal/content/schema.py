@@ -38,6 +38,23 @@ AUDIENCES = {
     "individual": _l("Individuals"),
 }
 
+# Markets abroad, shared by the overseas alerts (filters, subscriptions) and the health check's
+# "where do you sell" question, so a health-check answer can open the alerts filtered to it.
+REGIONS = {
+    "us": _l("United States"),
+    "eu": _l("European Union"),
+    "uk": _l("United Kingdom"),
+    "japan": _l("Japan"),
+    "korea": _l("South Korea"),
+    "asean": _l("Southeast Asia (ASEAN)"),
+    "india": _l("India"),
+    "middle-east": _l("Middle East"),
+    "russia-central-asia": _l("Russia and Central Asia"),
+    "africa": _l("Africa"),
+    "latin-america": _l("Latin America"),
+    "global": _l("Several markets or worldwide"),
+}
+
 # The assistance request each guide's "get help with this" link opens (the form: issue 4).
 REQUEST_TYPES = {
     "pledge-financing": _l("Patent or trademark pledge financing"),
