@@ -6,7 +6,6 @@ STATUS_LABELS = {
     "received": _l("Received"),
     "assigned": _l("Assigned to an institution"),
     "accepted": _l("Accepted by the institution"),
-    "in-progress": _l("In progress"),
     "answered": _l("Answered"),
     "closed": _l("Closed"),
 }
@@ -19,4 +18,5 @@ EVENT_LABELS = {
     "answered": _l("The institution answered it."),
     "closed": _l("It was closed."),
     "reopened": _l("It was reopened."),
+    "reassigned": _l("It was passed to another institution."),
 }
