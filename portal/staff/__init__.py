@@ -21,8 +21,9 @@ def init_app(app):
     auth.init_app(app)
     sla.init_app(app)
 
-    users = click.Group("users", help="Staff and administrator accounts.")
-    app.cli.add_command(users)
+    @app.cli.group("users", help="Staff and administrator accounts.")
+    def users():
+        pass
 
     @users.command("create-admin", help="Create an administrator (asks for the password).")
     @click.option("--email", required=True)
@@ -68,5 +69,6 @@ def _ask_password(email):
         found = passwords.problems(password, email)
         if not found:
             return password
-        click.echo(str(found[0]), err=True)
+        with current_app.test_request_context("/en/"):  # the messages are translated per request
+            click.echo(str(found[0]), err=True)
     raise click.ClickException("no acceptable password given")

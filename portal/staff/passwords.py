@@ -45,7 +45,7 @@ def problems(password, email=""):
     if lowered in common_passwords() or (len(base) >= 4 and base in common_passwords()):
         return [_l("This password is on a list of common passwords. Choose another one, for example four "
                    "unrelated words.")]
-    if len(set(lowered)) <= 2:
+    if len(set(lowered)) <= 2 or lowered in (lowered + lowered)[1:-1]:  # "aaaa…", "abcabc…", "wordword"
         return [_l("Do not repeat the same characters. Choose another password.")]
     local = email.split("@", 1)[0].lower()
     if len(local) >= 4 and local in lowered:
