@@ -66,7 +66,8 @@ def test_next_goes_only_to_this_site(client):
     client.post("/zh/staff/logout", data={"csrf_token": token_for(client)})
     html = client.get("/zh/staff/login").get_data(as_text=True)
     response = client.post("/zh/staff/login", data={"csrf_token": csrf_of(html), "email": BANK_STAFF,
-                                                    "password": "hengshui-demo-2026", "next": "/zh/staff/?type=general"})
+                                                    "password": "hengshui-demo-2026",
+                                                    "next": "/zh/staff/?type=general"})
     assert response.headers["Location"] == "/zh/staff/?type=general"
 
 

@@ -16,7 +16,6 @@ from portal.staff.service import escalate_overdue
 from tests.staff_helpers import (
     ADMIN,
     BANK_STAFF,
-    CENTRE_STAFF,
     COORDINATOR,
     TAOCHENG_STAFF,
     act,
