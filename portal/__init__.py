@@ -4,9 +4,10 @@ import logging
 
 from flask_wtf.csrf import CSRFProtect
 
-from portal import assets, db, errors, i18n, intake, limits, notify, page_cache, security, seed, translations
+from portal import assets, db, errors, healthcheck, i18n, intake, limits, notify, page_cache, security, seed, translations
 from portal import config as settings
 from portal.content import init_app as init_content
+from portal.healthcheck import views as health_check_views
 from portal.intake import views as intake_views
 from portal.search import init_app as init_search
 from portal.views import pages, search_page, site
@@ -33,6 +34,7 @@ def create_app(config=None):
     db.init_app(app)
     init_content(app)
     init_search(app)
+    healthcheck.init_app(app)
     intake.init_app(app)
     notify.init_app(app)
     seed.init_app(app)
@@ -43,4 +45,5 @@ def create_app(config=None):
     app.register_blueprint(pages.bp, url_prefix="/<language:lang>")
     app.register_blueprint(search_page.bp, url_prefix="/<language:lang>")
     app.register_blueprint(intake_views.bp, url_prefix="/<language:lang>/requests")
+    app.register_blueprint(health_check_views.bp, url_prefix="/<language:lang>")
     return app
