@@ -4,9 +4,10 @@ import logging
 
 from flask_wtf.csrf import CSRFProtect
 
-from portal import assets, db, errors, healthcheck, i18n, intake, limits, notify, page_cache, security, seed, translations
+from portal import assets, db, errors, i18n, intake, limits, notify, page_cache, security, seed, translations
 from portal import config as settings
 from portal.content import init_app as init_content
+from portal.healthcheck import init_app as init_health_check
 from portal.healthcheck import views as health_check_views
 from portal.intake import views as intake_views
 from portal.search import init_app as init_search
@@ -34,7 +35,7 @@ def create_app(config=None):
     db.init_app(app)
     init_content(app)
     init_search(app)
-    healthcheck.init_app(app)
+    init_health_check(app)
     intake.init_app(app)
     notify.init_app(app)
     seed.init_app(app)
