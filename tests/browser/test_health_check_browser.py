@@ -136,3 +136,25 @@ def test_a_prefilled_request_sent_from_the_result(page):
     assert "Trademark registration or geographical indication" in page.locator("main").inner_text()
     page.goto(result_url)  # the saved link still shows the result
     assert page.locator(".health-check-actions h2").first.inner_text() == "Register your brand as a trademark"
+
+
+def test_without_javascript_on_a_small_phone_then_printed(browser, server):
+    context = browser.new_context(base_url=server, java_script_enabled=False, viewport={"width": 320, "height": 640})
+    page = context.new_page()
+    page.goto("/zh/")
+    page.get_by_role("link", name="知识产权体检", exact=True).click()  # the main menu
+    page.wait_for_url("**/zh/health-check")
+    page.get_by_role("button", name=LABELS["zh"]["start"]).click()
+    for number, answers in enumerate(ANSWERS):
+        assert page.evaluate("document.documentElement.scrollWidth") <= 320
+        for name, value in answers.items():
+            for item in value if isinstance(value, list) else [value]:
+                page.locator(f"input[name='{name}'][value='{item}']").check()
+        page.get_by_role("button", name=LABELS["zh"]["result" if number == len(ANSWERS) - 1 else "next"]).click()
+    page.wait_for_url(re.compile(r".*/zh/health-check/result\?a=.+"))
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    page.emulate_media(media="print")
+    assert not page.locator(".main-nav").is_visible() and not page.locator(".health-check-tools").is_visible()
+    assert page.locator(".health-check-actions h2").first.is_visible()
+    assert page.locator(".result-link").is_visible()  # the link to keep, on paper too
+    context.close()
