@@ -7,17 +7,9 @@ import pytest
 
 from tests.browser.conftest import run_axe
 from tests.browser.test_requests_browser import tab_to
+from tests.test_health_check import PAGES
 
-# Per page, in order: question id -> the answer to choose (a list for tick boxes).
-ANSWERS = [
-    {"industry": "rubber", "own_brand": "own"},
-    {"trademark": "none"},
-    {"patents": "granted", "inventions": "no"},
-    {"exports": "sell"},
-    {"markets": ["us", "eu"], "brand_abroad": "no"},
-    {"software": "yes", "designs": "no"},
-    {"copied": "no", "financing": "no"},
-]
+ANSWERS = PAGES  # per page, in order: question id -> the answer (a list for tick boxes)
 LABELS = {"zh": {"start": "开始体检", "next": "下一步", "result": "查看结果", "back": "上一步",
                  "first_action": "为你的品牌注册商标", "send": "提交申请"},
           "en": {"start": "Start the health check", "next": "Continue", "result": "See my result", "back": "Back",
