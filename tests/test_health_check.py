@@ -7,6 +7,8 @@ import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from itsdangerous import URLSafeSerializer
 from sqlalchemy import func, select
 
@@ -209,8 +211,11 @@ def _restarted(response, lang="en"):
     lambda data: {**data, "step": "99"},
     lambda data: {**data, "step": "-1"},
     lambda data: {**data, "step": "one"},
+    lambda data: {**data, "step": "²"},
+    lambda data: {**data, "step": "١"},
     lambda data: {**data, "go": "explode"},
 ], ids=["tampered", "other-key", "garbage", "empty", "huge", "step-too-far", "negative-step", "word-step",
+        "superscript-step", "arabic-digit-step",
         "unknown-button"])
 def test_a_forged_or_broken_step_is_a_clear_fresh_start(client, change):
     second = post_step(client, start(client), PAGES[0])
@@ -324,3 +329,16 @@ def test_the_health_check_is_linked_from_the_menu_home_and_sitemap(client):
     home = text(client.get("/zh/"))
     assert home.count('href="/zh/health-check"') >= 2
     assert "https://portal.example/en/health-check</loc>" in text(client.get("/sitemap.xml"))
+
+
+FIELD_NAMES = ["answers", "step", "go", "industry", "own_brand", "markets", "trademark", "csrf_token"]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(fields=st.dictionaries(st.sampled_from(FIELD_NAMES),
+                              st.lists(st.text(max_size=40), min_size=1, max_size=3), max_size=8))
+def test_whatever_a_step_receives_it_never_fails(client, fields):
+    second = post_step(client, start(client), PAGES[0])
+    data = {**hidden(second), **fields}
+    response = client.post("/en/health-check", data=data)
+    assert response.status_code in (200, 303, 400)

@@ -115,8 +115,9 @@ def step():
         return render_step(questionnaire, 0, {})
     raw = read_answers(request.form.get("answers"))
     step_text = request.form.get("step", "")
-    if raw is None or not step_text.isdigit() or int(step_text) >= len(questionnaire.pages) or \
-            go not in ("next", "back", "edit"):
+    # ASCII digits only: str.isdigit() also accepts "²", which int() refuses.
+    if raw is None or not (step_text.isascii() and step_text.isdigit()) or \
+            int(step_text) >= len(questionnaire.pages) or go not in ("next", "back", "edit"):
         return render_start(BAD_ANSWERS)
     answers, index = rules.clean_answers(questionnaire, raw), int(step_text)
     question_ids = rules.page_questions(questionnaire, answers, index)
