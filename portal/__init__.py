@@ -8,6 +8,8 @@ from portal import assets, db, errors, i18n, intake, limits, notify, page_cache,
 from portal import config as settings
 from portal.admin import views as admin_views
 from portal.content import init_app as init_content
+from portal.healthcheck import init_app as init_health_check
+from portal.healthcheck import views as health_check_views
 from portal.intake import views as intake_views
 from portal.search import init_app as init_search
 from portal.staff import views as staff_views
@@ -35,6 +37,7 @@ def create_app(config=None):
     db.init_app(app)
     init_content(app)
     init_search(app)
+    init_health_check(app)
     intake.init_app(app)
     staff.init_app(app)
     notify.init_app(app)
@@ -49,4 +52,5 @@ def create_app(config=None):
     app.register_blueprint(report.bp, url_prefix="/<language:lang>")
     app.register_blueprint(staff_views.bp, url_prefix="/<language:lang>/staff")
     app.register_blueprint(admin_views.bp, url_prefix="/<language:lang>/admin")
+    app.register_blueprint(health_check_views.bp, url_prefix="/<language:lang>")
     return app
