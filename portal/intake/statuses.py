@@ -18,5 +18,4 @@ EVENT_LABELS = {
     "answered": _l("The institution answered it."),
     "closed": _l("It was closed."),
     "reopened": _l("It was reopened."),
-    "reassigned": _l("It was passed to another institution."),
 }
