@@ -6,6 +6,7 @@ from flask_wtf.csrf import CSRFProtect
 
 from portal import assets, db, errors, i18n, intake, limits, notify, page_cache, security, seed, translations
 from portal import config as settings
+from portal.alerts import views as alerts_views
 from portal.content import init_app as init_content
 from portal.intake import views as intake_views
 from portal.search import init_app as init_search
@@ -43,4 +44,5 @@ def create_app(config=None):
     app.register_blueprint(pages.bp, url_prefix="/<language:lang>")
     app.register_blueprint(search_page.bp, url_prefix="/<language:lang>")
     app.register_blueprint(intake_views.bp, url_prefix="/<language:lang>/requests")
+    app.register_blueprint(alerts_views.bp, url_prefix="/<language:lang>")
     return app
