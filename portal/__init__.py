@@ -8,9 +8,11 @@ from portal import assets, db, errors, i18n, intake, limits, notify, page_cache,
 from portal import config as settings
 from portal.alerts import views as alerts_views
 from portal.content import init_app as init_content
+from portal.indicators import init_app as init_indicators
+from portal.indicators import views as indicators_views
 from portal.intake import views as intake_views
 from portal.search import init_app as init_search
-from portal.views import pages, search_page, site
+from portal.views import institutions, pages, search_page, site
 
 csrf = CSRFProtect()
 
@@ -37,6 +39,7 @@ def create_app(config=None):
     intake.init_app(app)
     notify.init_app(app)
     seed.init_app(app)
+    init_indicators(app)
     errors.init_app(app)
     translations.init_app(app)
 
@@ -45,4 +48,6 @@ def create_app(config=None):
     app.register_blueprint(search_page.bp, url_prefix="/<language:lang>")
     app.register_blueprint(intake_views.bp, url_prefix="/<language:lang>/requests")
     app.register_blueprint(alerts_views.bp, url_prefix="/<language:lang>")
+    app.register_blueprint(institutions.bp, url_prefix="/<language:lang>")
+    app.register_blueprint(indicators_views.bp, url_prefix="/<language:lang>")
     return app

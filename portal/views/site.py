@@ -25,7 +25,7 @@ def healthz():
 def sitemap_entries():
     """Each page once per language, with its alternates, for search engines."""
     catalog = current_catalog()
-    fixed = ["pages.home", "pages.guides_hub", "requests.new", "alerts.index"]
+    fixed = ["pages.home", "pages.guides_hub", "requests.new", "alerts.index", "institutions.index", "indicators.index"]
     targets = [(endpoint, {}, None) for endpoint in fixed]
     for page in catalog:
         if page.lang == LANGUAGES[0]:
