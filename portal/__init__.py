@@ -6,6 +6,8 @@ from flask_wtf.csrf import CSRFProtect
 
 from portal import assets, db, errors, i18n, intake, limits, notify, page_cache, security, seed, translations
 from portal import config as settings
+from portal.alerts import init_app as init_alerts
+from portal.alerts import subscription_views
 from portal.alerts import views as alerts_views
 from portal.content import init_app as init_content
 from portal.indicators import init_app as init_indicators
@@ -40,6 +42,7 @@ def create_app(config=None):
     notify.init_app(app)
     seed.init_app(app)
     init_indicators(app)
+    init_alerts(app, csrf)
     errors.init_app(app)
     translations.init_app(app)
 
@@ -48,6 +51,7 @@ def create_app(config=None):
     app.register_blueprint(search_page.bp, url_prefix="/<language:lang>")
     app.register_blueprint(intake_views.bp, url_prefix="/<language:lang>/requests")
     app.register_blueprint(alerts_views.bp, url_prefix="/<language:lang>")
+    app.register_blueprint(subscription_views.bp, url_prefix="/<language:lang>")
     app.register_blueprint(institutions.bp, url_prefix="/<language:lang>")
     app.register_blueprint(indicators_views.bp, url_prefix="/<language:lang>")
     return app
