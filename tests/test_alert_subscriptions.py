@@ -158,6 +158,16 @@ def test_unsubscribe_acts_only_on_a_valid_signed_token(clean, client):
     assert only_subscription(app).status == "active"
 
 
+def test_confirming_needs_the_csrf_token(clean, client):
+    app = clean
+    subscribe(client, "en")
+    row = only_subscription(app)
+    with app.app_context():
+        token = subscriptions.make_token(app.config["SECRET_KEY"], row.id, "confirm")
+    assert app.test_client().post(f"/en/alerts/confirm/{token}").status_code == 400
+    assert only_subscription(app).status == "pending"
+
+
 def test_confirmation_links_expire(clean, client):
     app = clean
     subscribe(client, "en")

@@ -196,7 +196,7 @@ def test_alerts_are_in_the_sitemap(client, catalog):
     root = ET.fromstring(client.get("/sitemap.xml").data)
     locs = {el.text for el in root.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")}
     for lang in ("zh", "en"):
-        assert f"https://portal.example/{lang}/alerts" in locs
+        assert {f"https://portal.example/{lang}/{path}" for path in ("alerts", "institutions", "indicators")} <= locs
         for alert in catalog.alerts(lang):
             assert f"https://portal.example/{lang}/alerts/{alert.slug}" in locs
 

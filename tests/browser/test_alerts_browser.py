@@ -8,12 +8,10 @@ import sys
 import urllib.request
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from portal.config import ROOT
 from tests.browser.conftest import run_axe
-from tests.services import free_port
-from tests.test_outbox import Inbox
+from tests.test_outbox import smtp_server  # noqa: F401 (a fixture)
 
 PAGE_TYPES = ["/alerts", "/alerts?industry=rubber&region=eu&region=us", "/alerts?industry=nope",
               "/alerts/section-337-composite-bulk-containers", "/alerts/subscribe",
@@ -62,15 +60,6 @@ def test_indicator_chart_and_table_at_320px(browser, server):
     context.close()
 
 
-@pytest.fixture()
-def smtp():
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    yield controller, inbox
-    controller.stop()
-
-
 def flask(env, *args, mail_port=None):
     extra = {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": str(mail_port)} if mail_port else {}
     result = subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", *args], cwd=ROOT,
@@ -78,8 +67,8 @@ def flask(env, *args, mail_port=None):
     return result.stdout
 
 
-def test_subscription_round_trip_through_loopback_smtp(page, server, server_env, smtp):
-    controller, inbox = smtp
+def test_subscription_round_trip_through_loopback_smtp(page, server, server_env, smtp_server):  # noqa: F811
+    controller, inbox = smtp_server
     page.goto("/zh/alerts?industry=rubber&region=eu")
     page.get_by_role("link", name="通过电子邮件接收预警").click()
     assert page.get_by_label("橡胶及橡胶制品").is_checked() and page.get_by_label("欧盟").is_checked()
