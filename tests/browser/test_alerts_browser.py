@@ -50,13 +50,16 @@ def test_alert_filters_work_without_javascript(browser, server):
     context.close()
 
 
-def test_indicator_chart_and_table_at_320px(browser, server):
+@pytest.mark.parametrize("path", ["/zh/alerts", "/en/alerts/us-schedule-a-seller-lawsuits", "/en/institutions",
+                                  "/zh/indicators", "/en/indicators"])
+def test_new_pages_fit_a_320px_screen(browser, server, path):
     context = browser.new_context(base_url=server, viewport={"width": 320, "height": 800})
     page = context.new_page()
-    page.goto("/zh/indicators")
-    assert page.locator("svg.indicator-chart").bounding_box()["width"] <= 320
+    page.goto(path)
     assert page.evaluate("document.documentElement.scrollWidth") <= 320 + 1
-    assert page.locator("table.indicator-table tbody tr").count() == 4
+    if "indicators" in path:
+        assert page.locator("svg.indicator-chart").bounding_box()["width"] <= 320
+        assert page.locator("table.indicator-table tbody tr").count() == 4
     context.close()
 
 
