@@ -7,13 +7,18 @@ from flask_wtf.csrf import CSRFProtect
 from portal import assets, db, errors, i18n, intake, limits, notify, page_cache, security, seed, staff, translations
 from portal import config as settings
 from portal.admin import views as admin_views
+from portal.alerts import init_app as init_alerts
+from portal.alerts import subscription_views
+from portal.alerts import views as alerts_views
 from portal.content import init_app as init_content
 from portal.healthcheck import init_app as init_health_check
 from portal.healthcheck import views as health_check_views
+from portal.indicators import init_app as init_indicators
+from portal.indicators import views as indicators_views
 from portal.intake import views as intake_views
 from portal.search import init_app as init_search
 from portal.staff import views as staff_views
-from portal.views import pages, report, search_page, site
+from portal.views import institutions, pages, report, search_page, site
 
 csrf = CSRFProtect()
 
@@ -42,6 +47,8 @@ def create_app(config=None):
     staff.init_app(app)
     notify.init_app(app)
     seed.init_app(app)
+    init_indicators(app)
+    init_alerts(app, csrf)
     errors.init_app(app)
     translations.init_app(app)
 
@@ -53,4 +60,8 @@ def create_app(config=None):
     app.register_blueprint(staff_views.bp, url_prefix="/<language:lang>/staff")
     app.register_blueprint(admin_views.bp, url_prefix="/<language:lang>/admin")
     app.register_blueprint(health_check_views.bp, url_prefix="/<language:lang>")
+    app.register_blueprint(alerts_views.bp, url_prefix="/<language:lang>")
+    app.register_blueprint(subscription_views.bp, url_prefix="/<language:lang>")
+    app.register_blueprint(institutions.bp, url_prefix="/<language:lang>")
+    app.register_blueprint(indicators_views.bp, url_prefix="/<language:lang>")
     return app

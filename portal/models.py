@@ -1,8 +1,21 @@
 """The portal's records. Everything a person submits lives here; content does not."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from decimal import Decimal
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.db import db
@@ -167,3 +180,54 @@ class OutboxMessage(db.Model):
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     last_error: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
+    # Extra e-mail headers, e.g. List-Unsubscribe on alert digests (RFC 8058); None for most.
+    headers: Mapped[dict | None] = mapped_column(JSON)
+
+
+class IndicatorValue(db.Model):
+    """A published value of one of the plan's indicators (portal/indicators/plan.yaml), entered by an
+    administrator with its date and source. Rows are kept: the newest `as_of` is the one shown."""
+
+    __tablename__ = "indicator_value"
+    __table_args__ = (Index("ix_indicator_value_key_as_of", "indicator_key", "as_of"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    indicator_key: Mapped[str] = mapped_column(String(60))
+    value: Mapped[Decimal] = mapped_column(Numeric(18, 4))
+    as_of: Mapped[date] = mapped_column(Date)                 # the date the value describes
+    source_title: Mapped[str] = mapped_column(String(300))
+    source_url: Mapped[str] = mapped_column(String(500))
+    entered_by: Mapped[str] = mapped_column(String(100))
+    entered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
+
+
+class AlertSubscription(db.Model):
+    """An e-mail subscription to overseas risk alerts. Personal data: purged by
+    portal.alerts.subscriptions.purge once unconfirmed for long or unsubscribed."""
+
+    __tablename__ = "alert_subscription"
+    __table_args__ = (Index("ix_alert_subscription_status", "status", "frequency"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254))
+    lang: Mapped[str] = mapped_column(String(5))
+    industries: Mapped[list] = mapped_column(JSON, default=list)  # empty: every industry
+    regions: Mapped[list] = mapped_column(JSON, default=list)     # empty: every market
+    frequency: Mapped[str] = mapped_column(String(10))            # weekly, immediate
+    status: Mapped[str] = mapped_column(String(15), default="pending")  # pending, active, unsubscribed
+    privacy_version: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
+    confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    unsubscribed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class AlertDelivery(db.Model):
+    """Which alert went to which subscription: the unique pair is what stops a second send, even
+    when two digest runs overlap."""
+
+    __tablename__ = "alert_delivery"
+    __table_args__ = (UniqueConstraint("subscription_id", "alert_slug", name="uq_alert_delivery"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subscription_id: Mapped[int] = mapped_column(ForeignKey("alert_subscription.id", ondelete="CASCADE"))
+    alert_slug: Mapped[str] = mapped_column(String(120))
+    outbox_message_id: Mapped[int | None] = mapped_column(ForeignKey("outbox_message.id", ondelete="SET NULL"))
+    queued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)

@@ -2,7 +2,9 @@
 
 `flask retention run` removes the personal data and attachments of requests closed more than
 PORTAL_RETENTION_DAYS ago (3 years by default, as the privacy notice says) and keeps what the
-service report counts: type, county, industry, institution, dates and status. The same scrub
+service report counts: type, county, industry, institution, dates and status. The same run deletes
+alert subscriptions never confirmed within 7 days or cancelled, and delivered e-mails that belong
+to no request after 90 days. The same scrub
 serves an administrator who deletes one requester's data on their request. Both leave an audit
 event that names tracking numbers and counts, never the person.
 """
@@ -13,9 +15,11 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy import delete, func, select
 
+from portal.alerts.subscriptions import purge as subscriptions_purge
 from portal.db import db
 from portal.models import AssistanceRequest, AuditEvent, OutboxMessage
 
+OUTBOX_KEEP_DAYS = 90  # delivered e-mails not tied to a request (accounts, alert digests) hold an address
 PERSONAL_FIELDS = ("organisation", "contact_name", "phone", "email", "description")
 TEXT_KEYS = ("message", "text", "reason")  # free text in audit events may name people
 
@@ -49,18 +53,26 @@ def expired(now, days):
 
 
 def run(now=None, days=None, dry_run=False):
-    """Scrub every request past the retention period; returns (requests, files)."""
+    """Scrub every request past the retention period, delete alert subscriptions that were never
+    confirmed or were cancelled, and delivered e-mails older than OUTBOX_KEEP_DAYS that belong to
+    no request. Returns (requests, files, subscriptions, e-mails)."""
     now = now or datetime.now(UTC)
     days = current_app.config["RETENTION_DAYS"] if days is None else days
     upload_dir = current_app.config["UPLOAD_DIR"]
     requests = db.session.scalars(expired(now, days)).all()
     if dry_run:
-        return len(requests), sum(len(r.attachments) for r in requests)
+        return len(requests), sum(len(r.attachments) for r in requests), None, None
     files = sum(scrub(request, upload_dir, now) for request in requests)
-    db.session.add(AuditEvent(actor="retention", action="retention-run", created_at=now,
-                              after={"requests": len(requests), "attachments": files, "days": days}))
+    mails = db.session.execute(delete(OutboxMessage).where(
+        OutboxMessage.request_id.is_(None), OutboxMessage.status != "pending",
+        OutboxMessage.created_at < now - timedelta(days=OUTBOX_KEEP_DAYS))).rowcount
     db.session.commit()
-    return len(requests), files
+    subscriptions = subscriptions_purge(now)
+    db.session.add(AuditEvent(actor="retention", action="retention-run", created_at=now,
+                              after={"requests": len(requests), "attachments": files, "days": days,
+                                     "subscriptions": subscriptions, "emails": mails}))
+    db.session.commit()
+    return len(requests), files, subscriptions, mails
 
 
 def requests_of(email):

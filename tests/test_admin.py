@@ -160,3 +160,39 @@ def test_the_service_report_page(app, client):
     odd = client.get("/en/service-report?year=1999")
     assert odd.status_code == 200 and "no report for that year" in odd.get_data(as_text=True)
     assert client.get("/en/service-report?year=%00%FF").status_code == 200
+
+
+def test_an_administrator_records_an_indicator_value_and_the_public_page_shows_it(app, client):
+    admin = admin_client(app)
+    form = {"csrf_token": token_for(admin), "indicator": "high-value-invention-patents-per-10k", "value": "1,2x",
+            "as_of": "2099-01-01", "source_title": "", "source_url": "ftp://nope"}
+    refused = admin.post("/zh/admin/indicators", data=form)
+    text = refused.get_data(as_text=True)
+    assert refused.status_code == 400 and "1,2x" in text and "2099-01-01" in text  # kept for correction
+    accepted = admin.post("/en/admin/indicators", data={
+        **form, "csrf_token": token_for(admin), "value": "0.98", "as_of": "2025-12-31",
+        "source_title": "Test bulletin (test data)", "source_url": "https://example.org/bulletin"})
+    assert accepted.status_code == 303
+    page = client.get("/en/indicators").get_data(as_text=True)
+    assert "0.98" in page and "December 31, 2025" in page
+    with app.app_context():
+        event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "indicator-value-set"))
+        assert event.after["value"] == "0.9800" and event.actor.startswith("user:")
+
+
+def test_retention_also_purges_alert_subscriptions(app, runner):
+    from portal.models import AlertSubscription
+    with app.app_context():
+        db.session.add_all([
+            AlertSubscription(email="old-pending@example.com", lang="zh", frequency="weekly", status="pending",
+                              privacy_version="x", created_at=datetime.now(UTC) - timedelta(days=8)),
+            AlertSubscription(email="gone@example.com", lang="en", frequency="weekly", status="unsubscribed",
+                              privacy_version="x"),
+            AlertSubscription(email="reader@example.com", lang="en", frequency="weekly", status="active",
+                              privacy_version="x")])
+        db.session.commit()
+    result = runner.invoke(args=["retention", "run"])
+    assert result.exit_code == 0 and "2 alert subscription(s)" in result.output
+    with app.app_context():
+        left = db.session.scalars(select(AlertSubscription.email)).all()
+    assert "reader@example.com" in left and "gone@example.com" not in left and "old-pending@example.com" not in left

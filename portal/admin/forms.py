@@ -67,6 +67,20 @@ class TryForm(FlaskForm):
     industry = SelectField(_l("Industry"), choices=choice_list(INDUSTRIES))
 
 
+class IndicatorValueForm(FlaskForm):
+    """A newly published value of one of the plan's indicators (checked by indicators.latest)."""
+
+    indicator = SelectField(_l("Indicator"), choices=[], validate_choice=False)
+    value = StringField(_l("Value"), validators=[DataRequired(REQUIRED), Length(max=30)],
+                        description=_l("As published, in the indicator's unit; a dot for decimals."))
+    as_of = StringField(_l("Date of the figure"), validators=[DataRequired(REQUIRED), Length(max=10)],
+                        description=_l("YYYY-MM-DD, for example 2025-12-31."))
+    source_title = StringField(_l("Publication"), validators=[DataRequired(REQUIRED), Length(max=300)],
+                               description=_l("The official report or statistical bulletin that gives the figure."))
+    source_url = StringField(_l("Web address of the publication"),
+                             validators=[DataRequired(REQUIRED), Length(max=500)])
+
+
 class RequesterForm(FlaskForm):
     email = StringField(_l("The requester's e-mail address"),
                         validators=[DataRequired(REQUIRED), Length(max=254), email_check])

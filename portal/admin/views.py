@@ -10,9 +10,11 @@ from sqlalchemy import select
 from wtforms import SelectChoice
 
 from portal import retention, routing
-from portal.admin.forms import InstitutionForm, RequesterForm, RuleForm, TryForm, UserForm
+from portal.admin.forms import IndicatorValueForm, InstitutionForm, RequesterForm, RuleForm, TryForm, UserForm
 from portal.content.schema import REQUEST_TYPES
 from portal.db import db
+from portal.indicators.latest import InvalidIndicatorValue, display_number, latest_values, set_latest
+from portal.indicators.plan import load_plan
 from portal.intake import service as intake
 from portal.intake.choices import COUNTIES, INDUSTRIES, INSTITUTION_KINDS
 from portal.intake.views import private
@@ -233,6 +235,41 @@ def try_rules():
                   "institution": db.session.get(Institution, assignment.institution_id) if assignment else None}
     return render_template("admin/try.html", form=form, result=result,
                            names={i.id: i for i in db.session.scalars(select(Institution))})
+
+
+# The plan's indicators: newly published values
+
+def indicator_messages():
+    return {
+        "indicator": _("Choose an indicator from the list."),
+        "value": _("Give a number of 0 or more, with a dot for decimals."),
+        "as_of": _("Give the date of the figure (YYYY-MM-DD), between 2020-01-01 and today."),
+        "source_title": _("Name the publication, in at most 300 characters."),
+        "source_url": _("Give the publication's web address, starting with http:// or https://."),
+    }
+
+
+@bp.route("/indicators", methods=["GET", "POST"])
+def indicators():
+    plan = load_plan()
+    form = IndicatorValueForm()
+    form.indicator.choices = [SelectChoice(i.key, i.name(g.lang)) for i in plan.indicators]
+    if form.validate_on_submit():
+        try:
+            row = set_latest(form.indicator.data, form.value.data, form.as_of.data, form.source_title.data,
+                             form.source_url.data, entered_by=f"user:{current_user.id}")
+        except InvalidIndicatorValue as invalid:
+            for name in invalid.problems:
+                form[{"indicator": "indicator"}.get(name, name)].errors = [indicator_messages()[name]]
+        else:
+            db.session.flush()
+            audit("indicator-value-set", None, {"id": row.id, "indicator": row.indicator_key, "value": str(row.value),
+                                                "as_of": row.as_of.isoformat(), "source_url": row.source_url})
+            db.session.commit()
+            flash(_("Saved."), "success")
+            return redirect(url_for("admin.indicators"), code=303)
+    return render_template("admin/indicators.html", form=form, plan=plan, latest=latest_values(),
+                           display_number=display_number), 200 if request.method == "GET" else 400
 
 
 # A requester's data (PIPL: copy and deletion on request)

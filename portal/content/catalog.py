@@ -52,6 +52,11 @@ class Page:
     updated: date
     reviewed: date
     sources: tuple
+    date: date | None  # alerts only, like the four fields below
+    regions: tuple
+    industries: tuple
+    risk: str | None
+    severity: str | None
     html: str
     toc: tuple
     text: str
@@ -148,6 +153,15 @@ class Catalog:
     def in_section(self, section, lang):
         pages = (p for p in self._pages.values() if p.section == section and p.lang == lang)
         return sorted(pages, key=lambda p: (p.order, p.title))
+
+    def alerts(self, lang, industries=(), regions=(), risks=()):
+        """Alerts newest first; any of the values within one choice, all choices together."""
+        alerts = (p for p in self._pages.values() if p.section == "alerts" and p.lang == lang)
+        chosen = [p for p in alerts
+                  if (not industries or set(industries) & set(p.industries))
+                  and (not regions or set(regions) & set(p.regions))
+                  and (not risks or p.risk in risks)]
+        return sorted(chosen, key=lambda p: (p.date, p.slug), reverse=True)
 
     def guides(self, lang, topic=None, audience=None):
         return [p for p in self.in_section("guides", lang)

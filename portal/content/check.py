@@ -9,7 +9,7 @@ import re
 from collections import defaultdict
 
 from portal.content.catalog import LANGUAGES
-from portal.content.schema import GUIDE_SECTIONS, SHARED_KEYS
+from portal.content.schema import ALERT_SECTIONS, GUIDE_SECTIONS, SHARED_KEYS
 
 _HREF = re.compile(r'href="([^"]*)"')
 
@@ -31,8 +31,8 @@ def _translation_problems(pages):
                                f"{first.path} ({getattr(first, key)!r})")
 
 
-def _guide_problems(page):
-    expected = GUIDE_SECTIONS[page.lang]
+def _section_problems(page, sections):
+    expected = sections[page.lang]
     found = page.h2_titles
     if found != expected:
         missing = [title for title in expected if title not in found]
@@ -44,7 +44,7 @@ def _guide_problems(page):
             detail.append(f"unexpected {extra}")
         if not missing and not extra:
             detail.append("out of order")
-        yield f"{page.path}: guide sections must be {list(expected)}: {'; '.join(detail)}"
+        yield f"{page.path}: {page.kind} sections must be {list(expected)}: {'; '.join(detail)}"
 
 
 def _link_problems(page, resolve_link):
@@ -68,6 +68,8 @@ def check_pages(pages, load_problems, resolve_link):
     problems.extend(_translation_problems(pages))
     for page in pages:
         if page.kind == "guide":
-            problems.extend(_guide_problems(page))
+            problems.extend(_section_problems(page, GUIDE_SECTIONS))
+        elif page.kind == "alert":
+            problems.extend(_section_problems(page, ALERT_SECTIONS))
         problems.extend(_link_problems(page, resolve_link))
     return problems

@@ -10,13 +10,16 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 
+from portal.intake.choices import INDUSTRIES
+
 # Folder under content/ -> the one kind of page it holds.
-SECTIONS = {"guides": "guide", "pages": "page"}
+SECTIONS = {"guides": "guide", "pages": "page", "alerts": "alert"}
 
 # What a published page is, as search results and facets name it.
 KIND_LABELS = {
     "guide": _l("Guide"),
     "page": _l("Information page"),
+    "alert": _l("Overseas risk alert"),
 }
 
 TOPICS = {
@@ -55,6 +58,23 @@ REGIONS = {
     "global": _l("Several markets or worldwide"),
 }
 
+# What kind of overseas risk an alert reports: its filter on /<lang>/alerts and in subscriptions.
+RISK_TYPES = {
+    "litigation": _l("Lawsuits and litigation waves"),
+    "section-337": _l("US Section 337 investigations"),
+    "trademark-squatting": _l("Trademark squatting"),
+    "customs": _l("Customs seizures"),
+    "trade-fair": _l("Trade-fair enforcement"),
+    "rule-change": _l("Rule changes abroad"),
+}
+
+# How soon an exporter in the named industries and markets should act on an alert.
+SEVERITIES = {
+    "high": _l("High: act now"),
+    "medium": _l("Medium: check your position"),
+    "low": _l("Low: for information"),
+}
+
 # The assistance request each guide's "get help with this" link opens (the form: issue 4).
 REQUEST_TYPES = {
     "pledge-financing": _l("Patent or trademark pledge financing"),
@@ -76,9 +96,16 @@ GUIDE_SECTIONS = {
            "Common mistakes", "FAQ"),
 }
 
+# Every alert says what happened, who is affected and what to do, under these headings.
+ALERT_SECTIONS = {
+    "zh": ("事件概要", "影响对象", "应对建议"),
+    "en": ("What happened", "Who is affected", "What to do"),
+}
+
 SUMMARY_MAX = 300  # an English sentence needs about twice the characters of its Chinese twin
 # Keys whose values both languages of one page must share.
-SHARED_KEYS = ("kind", "topics", "audience", "request_type", "order")
+SHARED_KEYS = ("kind", "topics", "audience", "request_type", "order", "date", "regions", "industries", "risk",
+               "severity")
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
@@ -159,17 +186,25 @@ class Field:
     default: object = None
 
 
+ALL_KINDS = tuple(SECTIONS.values())
+
 FIELDS = (
-    Field("title", _text, ("guide", "page")),
-    Field("summary", lambda v: _text(v, SUMMARY_MAX), ("guide", "page")),
-    Field("kind", _choice(tuple(SECTIONS.values())), ("guide", "page")),
+    Field("title", _text, ALL_KINDS),
+    Field("summary", lambda v: _text(v, SUMMARY_MAX), ALL_KINDS),
+    Field("kind", _choice(ALL_KINDS), ALL_KINDS),
     Field("topics", _ids(TOPICS), ("guide",), ()),
     Field("audience", _ids(AUDIENCES), ("guide",), ()),
     Field("request_type", _choice(REQUEST_TYPES), ("guide",)),
     Field("order", _order, (), 100),
-    Field("updated", parse_date, ("guide", "page")),
-    Field("reviewed", parse_date, ("guide", "page")),
-    Field("sources", _sources, ("guide",), ()),
+    Field("updated", parse_date, ALL_KINDS),
+    Field("reviewed", parse_date, ALL_KINDS),
+    Field("sources", _sources, ("guide", "alert"), ()),
+    # Alerts: the day the event happened or the rule was published or took effect (lists sort by it)
+    Field("date", parse_date, ("alert",)),
+    Field("regions", _ids(REGIONS), ("alert",), ()),
+    Field("industries", _ids(INDUSTRIES), ("alert",), ()),
+    Field("risk", _choice(RISK_TYPES), ("alert",)),
+    Field("severity", _choice(SEVERITIES), ("alert",)),
 )
 FIELD_NAMES = tuple(field.name for field in FIELDS)
 
@@ -197,7 +232,7 @@ def validate_front_matter(meta, expected_kind, today):
     if values.get("kind") and values["kind"] != expected_kind:
         problems.append(f"kind: {values['kind']!r} does not belong in this folder (expected {expected_kind!r})")
     updated, reviewed = values.get("updated"), values.get("reviewed")
-    for name in ("updated", "reviewed"):
+    for name in ("updated", "reviewed", "date"):
         if values.get(name) and values[name] > today:
             problems.append(f"{name}: {values[name]} is in the future")
     if updated and reviewed and reviewed < updated:

@@ -17,6 +17,9 @@ K1 = 1.2
 B = 0.75
 COORD = 0.9          # weight of "matches more of the typed words" in the final score
 TITLE_BOOST = 1.5    # a query word in the title counts this much more than in the text
+# A guide is the lasting answer to a question; an alert reports one dated event and should come
+# first only when the query names that event, so its score counts for less.
+KIND_PRIOR = {"alert": 0.6}
 CACHED_TERMS = 4096  # posting arrays kept per worker (most are a few hundred bytes)
 EMPTY = (np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32))
 

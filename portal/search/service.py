@@ -20,7 +20,7 @@ from whoosh import index as whoosh_index
 from portal.search import schema as S
 from portal.search.indexer import CURRENT
 from portal.search.query import parse_query
-from portal.search.ranking import Ranker, read_postings, top
+from portal.search.ranking import KIND_PRIOR, Ranker, read_postings, top
 from portal.search.snippets import best_snippet, mark
 
 PER_PAGE = 10
@@ -75,6 +75,9 @@ class _OpenIndex:
                 mask = np.zeros(size, dtype=bool)
                 mask[ids] = True
                 self.masks[(field, value)] = mask
+        self.prior = np.ones(size, dtype=np.float32)
+        for kind, weight in KIND_PRIOR.items():
+            self.prior[self.mask(S.KIND, kind)] = weight
 
     def mask(self, field, value):
         found = self.masks.get((field, value))
@@ -116,7 +119,7 @@ class SearchIndex:
         filters = {field: value for field, value in (filters or {}).items() if field in FACETS and value}
         if not parsed.terms and not parsed.groups:
             return SearchResults(parsed.text, 0, 1, 1, (), {}, None, ())
-        scores = opened.ranker.scores(parsed.terms, parsed.groups)
+        scores = opened.ranker.scores(parsed.terms, parsed.groups) * opened.prior
         matched = scores > 0
         in_scope = matched & opened.mask(S.LANG, lang)
         for field, value in filters.items():

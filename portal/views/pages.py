@@ -5,6 +5,7 @@ Pages without query-string choices are @rendered_once (see portal/page_cache.py)
 
 from flask import Blueprint, abort, g, render_template, request
 
+from portal.alerts.views import LABELS as ALERT_LABELS
 from portal.content import current_catalog
 from portal.content.schema import AUDIENCES, REQUEST_TYPES, TOPICS
 from portal.page_cache import rendered_once
@@ -19,6 +20,8 @@ def page_endpoint(page):
     """(endpoint, view args) of a catalog page, for links, the sitemap and the link checker."""
     if page.section == "guides":
         return "pages.guide", {"slug": page.slug}
+    if page.section == "alerts":
+        return "alerts.detail", {"slug": page.slug}
     if page.slug == "education":
         return "pages.education", {}
     return f"pages.{page.slug}", {}
@@ -30,7 +33,8 @@ def home():
     catalog = current_catalog()
     guides = catalog.guides(g.lang)
     topics = [(topic, label) for topic, label in TOPICS.items() if any(topic in p.topics for p in guides)]
-    return render_template("home.html", guides=guides, topics=topics, audiences=AUDIENCES)
+    return render_template("home.html", guides=guides, topics=topics, audiences=AUDIENCES,
+                           latest_alerts=catalog.alerts(g.lang)[:3], alert_labels=ALERT_LABELS)
 
 
 @bp.get("/guides/")

@@ -34,7 +34,8 @@ def healthz():
 def sitemap_entries():
     """Each page once per language, with its alternates, for search engines."""
     catalog = current_catalog()
-    fixed = ["pages.home", "pages.guides_hub", "requests.new", "health_check.start", "report.service_report"]
+    fixed = ["pages.home", "pages.guides_hub", "requests.new", "health_check.start", "alerts.index",
+             "institutions.index", "indicators.index", "report.service_report"]
     targets = [(endpoint, {}, None) for endpoint in fixed]
     for page in catalog:
         if page.lang == LANGUAGES[0]:

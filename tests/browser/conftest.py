@@ -29,12 +29,19 @@ def pytest_collection_modifyitems(items):
 
 
 @pytest.fixture(scope="session")
-def server(tmp_path_factory):
+def server_env(tmp_path_factory):
+    """The environment the test server runs with, so that a test can run `flask` commands
+    (outbox, digests) against the same instance folder."""
     port = free_port()
-    env = {**os.environ, "PORT": str(port), "WEB_CONCURRENCY": "2", "PORTAL_ENV": "testing",
-           "PORTAL_INSTANCE_DIR": str(tmp_path_factory.mktemp("instance")),
-           "PORTAL_SEARCH_INDEX_DIR": str(tmp_path_factory.mktemp("search_index")),
-           "PORTAL_SITE_URL": f"http://127.0.0.1:{port}", "GUNICORN_ACCESS_LOG": ""}
+    return {**os.environ, "PORT": str(port), "WEB_CONCURRENCY": "2", "PORTAL_ENV": "testing",
+            "PORTAL_INSTANCE_DIR": str(tmp_path_factory.mktemp("instance")),
+            "PORTAL_SEARCH_INDEX_DIR": str(tmp_path_factory.mktemp("search_index")),
+            "PORTAL_SITE_URL": f"http://127.0.0.1:{port}", "GUNICORN_ACCESS_LOG": ""}
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory, server_env):
+    env, port = server_env, server_env["PORT"]
     for command in (["search", "build"], ["db", "upgrade"], ["seed", "demo"]):
         subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", *command], cwd=ROOT, env=env,
                        check=True, capture_output=True)

@@ -1,0 +1,28 @@
+"""The alert subscription form, labels in both languages."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, RadioField, StringField
+from wtforms.validators import DataRequired, Length
+
+from portal.content.schema import REGIONS
+from portal.intake.choices import INDUSTRIES
+from portal.intake.forms import REQUIRED, MultiCheckboxField, _pairs, choice_list, email_check, honeypot_check
+
+
+class SubscribeForm(FlaskForm):
+    email = StringField(_l("E-mail"), validators=[DataRequired(REQUIRED), Length(max=254), email_check],
+                        description=_l("We send a link to this address; nothing is sent until you open it."))
+    industries = MultiCheckboxField(_l("Industries (optional)"), choices=choice_list(INDUSTRIES),
+                                    description=_l("Choose none to receive alerts for every industry."))
+    regions = MultiCheckboxField(_l("Markets (optional)"), choices=choice_list(REGIONS),
+                                 description=_l("Choose none to receive alerts for every market."))
+    frequency = RadioField(_l("How often?"), default="weekly", validators=[DataRequired(REQUIRED)], choices=_pairs(
+        ("weekly", _l("Once a week, when there is something new")),
+        ("immediate", _l("As soon as an alert is published"))))
+    language = RadioField(_l("Language of the e-mails"), validators=[DataRequired(REQUIRED)], choices=_pairs(
+        ("zh", "中文"), ("en", "English")))
+    consent = BooleanField(_l("I agree that the portal keeps my e-mail address and choices to send me these alerts, "
+                              "as the privacy notice explains, until I unsubscribe."),
+                           validators=[DataRequired(_l("Please agree, or we cannot send you alerts."))])
+    website = StringField(_l("Leave this field empty"), validators=[honeypot_check])

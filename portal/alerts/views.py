@@ -1,0 +1,65 @@
+"""Overseas IP risk alerts: the filtered list, one alert, and Atom feeds of either."""
+
+from datetime import date
+
+from flask import Blueprint, Response, abort, current_app, g, render_template, request, url_for
+
+from portal.alerts.filters import CHOICES, paginate, parse_filters
+from portal.content import current_catalog
+from portal.content.schema import REGIONS, REQUEST_TYPES, RISK_TYPES, SEVERITIES
+from portal.intake.choices import INDUSTRIES
+from portal.page_cache import rendered_once
+
+bp = Blueprint("alerts", __name__)
+
+FEED_SIZE = 50
+LABELS = {"industries": INDUSTRIES, "regions": REGIONS, "risks": RISK_TYPES, "severities": SEVERITIES}
+
+
+def _chosen_alerts(filters):
+    return current_catalog().alerts(g.lang, filters.industries, filters.regions, filters.risks)
+
+
+@bp.get("/alerts")
+def index():
+    filters = parse_filters(request.args)
+    g.keep_args = filters.query_args
+    alerts = _chosen_alerts(filters)
+    shown, pages = paginate(alerts, filters.page)
+    status = 200
+    if filters.unknown or filters.bad_page:
+        status = 400
+    elif filters.page > pages:
+        status = 404
+    return render_template("alerts/list.html", alerts=shown, total=len(alerts), filters=filters, pages=pages,
+                           choices=CHOICES, alert_labels=LABELS,
+                           feed_url=url_for("alerts.feed", **filters.query_args)), status
+
+
+@bp.get("/alerts/feed.atom")
+def feed():
+    filters = parse_filters(request.args)
+    if filters.unknown:
+        # A feed reader shows no page, so the message goes into a plain-text answer.
+        names = ", ".join(f"{name}={value}" for name, value in filters.unknown)
+        return Response(f"Unknown filter value(s): {names}\n", status=400, mimetype="text/plain")
+    alerts = _chosen_alerts(filters)[:FEED_SIZE]
+    site = current_app.config["SITE_URL"]
+    # A feed's <updated> is its newest change; an empty filtered feed takes the catalog's newest.
+    newest = alerts or current_catalog().alerts(g.lang)
+    feed_updated = max((alert.updated for alert in newest), default=date(2026, 1, 1))
+    xml = render_template("alerts/feed.xml", alerts=alerts, site=site, filters=filters, alert_labels=LABELS,
+                          feed_updated=feed_updated,
+                          self_url=site + url_for("alerts.feed", **filters.query_args),
+                          list_url=site + url_for("alerts.index", **filters.query_args))
+    return Response(xml, mimetype="application/atom+xml")
+
+
+@bp.get("/alerts/<slug>")
+@rendered_once
+def detail(slug):
+    alert = current_catalog().get("alerts", slug, g.lang)
+    if alert is None:
+        abort(404)
+    return render_template("alerts/detail.html", alert=alert, alert_labels=LABELS, request_types=REQUEST_TYPES,
+                           feed_url=url_for("alerts.feed"))
