@@ -108,6 +108,8 @@ def test_a_full_run_ends_on_a_result_link_with_prioritised_actions(app, client, 
         assert f'href="/{lang}/guides/{slug}"' in body
         assert client.get(f"/{lang}/guides/{slug}").status_code == 200
     assert f'href="/{lang}/alerts?industry=rubber&amp;region=us&amp;region=eu"' in body
+    alerts = client.get(f"/{lang}/alerts?industry=rubber&region=us&region=eu")
+    assert alerts.status_code == 200 and 'class="result' in alerts.get_data(as_text=True)  # the filter works there
     assert "https://portal.example" + html.escape(location) in body  # the link to keep
     with app.app_context():  # nothing stored
         assert db.session.scalar(select(func.count()).select_from(AssistanceRequest)) == before

@@ -6,7 +6,6 @@ from any copy of the page (the browser's back button included). The result URL h
 signed answers and nothing else: it can be bookmarked or shared, and opening it changes nothing.
 """
 
-from urllib.parse import urlencode
 
 from flask import Blueprint, current_app, g, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -169,11 +168,11 @@ def request_link(action, answers, summary):
 
 
 def alerts_link(answers):
-    """The overseas alerts filtered to this enterprise. The alerts pages are built on another
-    branch, so the path is written out here; it follows their agreed query contract."""
-    pairs = [("industry", answers["industry"])] if answers.get("industry") else []
-    pairs += [("region", region) for region in answers.get("markets", [])]
-    return f"/{g.lang}/alerts?" + urlencode(pairs)
+    """The overseas alerts filtered to this enterprise's industry and markets."""
+    filters = {"industry": answers["industry"]} if answers.get("industry") else {}
+    if answers.get("markets"):
+        filters["region"] = list(answers["markets"])
+    return url_for("alerts.index", **filters)
 
 
 @bp.get("/health-check/result")
