@@ -9,7 +9,7 @@ from portal import config as settings
 from portal.content import init_app as init_content
 from portal.intake import views as intake_views
 from portal.search import init_app as init_search
-from portal.views import pages, search_page, site
+from portal.views import education, pages, search_page, site
 
 csrf = CSRFProtect()
 
@@ -43,4 +43,5 @@ def create_app(config=None):
     app.register_blueprint(pages.bp, url_prefix="/<language:lang>")
     app.register_blueprint(search_page.bp, url_prefix="/<language:lang>")
     app.register_blueprint(intake_views.bp, url_prefix="/<language:lang>/requests")
+    app.register_blueprint(education.bp, url_prefix="/<language:lang>/education")
     return app

@@ -31,6 +31,8 @@ def link_resolver(app, pages):
             return False
         if endpoint == "pages.guide":
             return ("guides", args["slug"], args["lang"]) in page_keys
+        if endpoint == "education.material":
+            return ("education", args["slug"], args["lang"]) in page_keys
         return True
 
     return resolve

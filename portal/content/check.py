@@ -9,7 +9,7 @@ import re
 from collections import defaultdict
 
 from portal.content.catalog import LANGUAGES
-from portal.content.schema import GUIDE_SECTIONS, SHARED_KEYS
+from portal.content.schema import GUIDE_SECTIONS, MATERIAL_SECTIONS, SHARED_KEYS
 
 _HREF = re.compile(r'href="([^"]*)"')
 
@@ -47,6 +47,14 @@ def _guide_problems(page):
         yield f"{page.path}: guide sections must be {list(expected)}: {'; '.join(detail)}"
 
 
+def _material_problems(page):
+    headings = MATERIAL_SECTIONS[page.lang]
+    needed = ["objectives"] + (["answers"] if page.material_kind == "quiz" else [])
+    for need in needed:
+        if headings[need] not in page.h2_titles:
+            yield f"{page.path}: a {page.material_kind} needs a '## {headings[need]}' section"
+
+
 def _link_problems(page, resolve_link):
     anchors = set(re.findall(r'id="([^"]*)"', page.html))
     for href in _HREF.findall(page.html):
@@ -69,5 +77,7 @@ def check_pages(pages, load_problems, resolve_link):
     for page in pages:
         if page.kind == "guide":
             problems.extend(_guide_problems(page))
+        elif page.kind == "material":
+            problems.extend(_material_problems(page))
         problems.extend(_link_problems(page, resolve_link))
     return problems

@@ -1,5 +1,7 @@
 """The published pages under /<lang>/: home, the guides hub, guides and the fixed pages.
 
+(The education hub and its materials are in portal/views/education.py.)
+
 Pages without query-string choices are @rendered_once (see portal/page_cache.py).
 """
 
@@ -19,8 +21,10 @@ def page_endpoint(page):
     """(endpoint, view args) of a catalog page, for links, the sitemap and the link checker."""
     if page.section == "guides":
         return "pages.guide", {"slug": page.slug}
+    if page.section == "education":
+        return "education.material", {"slug": page.slug}
     if page.slug == "education":
-        return "pages.education", {}
+        return "education.hub", {}  # the page's text introduces the hub
     return f"pages.{page.slug}", {}
 
 
@@ -54,12 +58,6 @@ def guide(slug):
         abort(404)
     return render_template("guide.html", page=page, topics=TOPICS, audiences=AUDIENCES,
                            request_types=REQUEST_TYPES)
-
-
-@bp.get("/education/")
-@rendered_once
-def education():
-    return _fixed_page("education")
 
 
 def _fixed_page(slug):
