@@ -42,6 +42,14 @@ def test_every_material_names_its_sources_checked_on_the_review_date(catalog):
         assert 1 <= page.duration <= 240
 
 
+def test_material_lists_render_as_lists(catalog):
+    # Python-Markdown nests a list only when it is indented by four spaces; with fewer, the
+    # items run into the paragraph above as "- …" or "3. …" text, which a teacher cannot use.
+    for page in materials(catalog, "zh") + materials(catalog, "en"):
+        for paragraph in re.findall(r"<p>(.*?)</p>", page.html, re.S):
+            assert not re.search(r"(^|\n)\s*(- |\d+\. )", paragraph), (page.path, paragraph[:80])
+
+
 # --- The hub and its filters --------------------------------------------------------------
 
 @pytest.mark.parametrize("lang", LANGS)
