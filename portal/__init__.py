@@ -4,12 +4,16 @@ import logging
 
 from flask_wtf.csrf import CSRFProtect
 
-from portal import assets, db, errors, i18n, intake, limits, notify, page_cache, security, seed, translations
+from portal import assets, db, errors, i18n, intake, limits, notify, page_cache, security, seed, staff, translations
 from portal import config as settings
+from portal.admin import views as admin_views
 from portal.content import init_app as init_content
+from portal.healthcheck import init_app as init_health_check
+from portal.healthcheck import views as health_check_views
 from portal.intake import views as intake_views
 from portal.search import init_app as init_search
-from portal.views import education, pages, search_page, site
+from portal.staff import views as staff_views
+from portal.views import education, pages, report, search_page, site
 
 csrf = CSRFProtect()
 
@@ -33,7 +37,9 @@ def create_app(config=None):
     db.init_app(app)
     init_content(app)
     init_search(app)
+    init_health_check(app)
     intake.init_app(app)
+    staff.init_app(app)
     notify.init_app(app)
     seed.init_app(app)
     errors.init_app(app)
@@ -43,5 +49,9 @@ def create_app(config=None):
     app.register_blueprint(pages.bp, url_prefix="/<language:lang>")
     app.register_blueprint(search_page.bp, url_prefix="/<language:lang>")
     app.register_blueprint(intake_views.bp, url_prefix="/<language:lang>/requests")
+    app.register_blueprint(report.bp, url_prefix="/<language:lang>")
+    app.register_blueprint(staff_views.bp, url_prefix="/<language:lang>/staff")
+    app.register_blueprint(admin_views.bp, url_prefix="/<language:lang>/admin")
+    app.register_blueprint(health_check_views.bp, url_prefix="/<language:lang>")
     app.register_blueprint(education.bp, url_prefix="/<language:lang>/education")
     return app

@@ -46,6 +46,12 @@ def from_environment():
         "MAIL_USE_TLS": _env("MAIL_USE_TLS", "") in ("1", "true", "yes"),
         "MAIL_FROM": _env("MAIL_FROM", "衡水知识产权公共服务门户 <noreply@portal.invalid>"),
         "LOG_LEVEL": _env("PORTAL_LOG_LEVEL", "INFO"),
+        "STAFF_IDLE_MINUTES": int(_env("PORTAL_STAFF_IDLE_MINUTES", 30)),
+        "LOGIN_RATE_LIMIT": _env("PORTAL_LOGIN_RATE_LIMIT", "10 per minute; 50 per hour"),
+        "RESET_RATE_LIMIT": _env("PORTAL_RESET_RATE_LIMIT", "5 per minute; 20 per hour"),
+        "SLA_WORKING_DAYS": _env("PORTAL_SLA_WORKING_DAYS", "2"),
+        "SLA_CHECK_MINUTES": float(_env("PORTAL_SLA_CHECK_MINUTES", 10)),
+        "RETENTION_DAYS": int(_env("PORTAL_RETENTION_DAYS", 3 * 365)),
     }
 
 

@@ -81,6 +81,7 @@ def init_app(app):
     app.url_map.converters["language"] = LanguageConverter
     app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT_LANGUAGE)
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(ROOT / "translations"))
+    app.config.setdefault("BABEL_DEFAULT_TIMEZONE", "Asia/Shanghai")  # times shown as Hengshui reads them
     babel.init_app(app, locale_selector=current_language)
     app.url_value_preprocessor(_pull_language)
     app.url_defaults(_push_language)

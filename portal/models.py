@@ -26,6 +26,9 @@ class Institution(db.Model):
     email: Mapped[str] = mapped_column(String(254))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+    phone: Mapped[str] = mapped_column(String(40), default="")        # public contact data, shown in
+    address_zh: Mapped[str] = mapped_column(String(300), default="")  # the directory; empty when unknown
+    address_en: Mapped[str] = mapped_column(String(300), default="")
 
     def name(self, lang):
         return self.name_zh if lang == "zh" else self.name_en
@@ -72,6 +75,15 @@ class AssistanceRequest(db.Model):
     status: Mapped[str] = mapped_column(String(20), default="received")
     institution_id: Mapped[int | None] = mapped_column(ForeignKey("institution.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
+    # The service clock (portal/sla.py): the first response is due by due_at, counted in working
+    # days from the moment the current institution received it.
+    due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    first_response_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    answered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    escalated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # None: not escalated yet
+    declined_by: Mapped[list] = mapped_column(JSON, default=list)  # institutions that declined it
+    anonymized_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # retention ran
 
     institution = relationship(Institution)
     attachments = relationship("Attachment", back_populates="request", order_by="Attachment.id")
@@ -97,6 +109,30 @@ class RoutingDecision(db.Model):
     rule_id: Mapped[int | None] = mapped_column(ForeignKey("routing_rule.id"))  # None: the fallback
     reason: Mapped[str] = mapped_column(String(500))
     decided_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
+
+
+class User(db.Model):
+    """A member of staff of an institution, a coordinator of the municipal centre, or an administrator.
+
+    Invited by e-mail: the account has no password until its owner sets one through the invitation
+    link. session_version is part of the login session's id, so raising it (logout, password change,
+    deactivation) ends every session of that user on the server side."""
+
+    __tablename__ = "staff_user"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)  # stored lower case
+    name: Mapped[str] = mapped_column(String(100))
+    role: Mapped[str] = mapped_column(String(20))  # staff, coordinator, admin (portal/staff/roles.py)
+    institution_id: Mapped[int | None] = mapped_column(ForeignKey("institution.id"))
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    session_version: Mapped[int] = mapped_column(Integer, default=1)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    lang: Mapped[str] = mapped_column(String(5), default="zh")  # language of the e-mails it receives
+    is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
+    last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    institution = relationship(Institution)
 
 
 class AuditEvent(db.Model):

@@ -28,9 +28,12 @@ HSTS = ("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
 
 
 def init_app(app):
-    app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
-    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
-    app.config.setdefault("SESSION_COOKIE_SECURE", app.config["PREFERRED_URL_SCHEME"] == "https")
+    # Flask's own defaults exist (HttpOnly on, SameSite None, Secure off), so setdefault would keep
+    # them: set the portal's values unless a setting chose otherwise.
+    app.config["SESSION_COOKIE_HTTPONLY"] = True
+    app.config["SESSION_COOKIE_SAMESITE"] = app.config.get("SESSION_COOKIE_SAMESITE") or "Lax"
+    if app.config["PREFERRED_URL_SCHEME"] == "https":
+        app.config["SESSION_COOKIE_SECURE"] = True
 
     headers_for_every_response = SECURITY_HEADERS + ((HSTS,) if app.config["PREFERRED_URL_SCHEME"] == "https" else ())
     app.extensions["security_headers"] = headers_for_every_response  # also sent with cached pages

@@ -14,7 +14,19 @@ from portal.content.schema import REQUEST_TYPES
 from portal.db import db
 from portal.intake.choices import COUNTIES
 from portal.intake.service import forget_routing_tables
-from portal.models import Institution, RoutingRule
+from portal.models import Institution, RoutingRule, User
+from portal.staff.passwords import hash_password
+
+# Demo accounts (README lists them): one password for all, never loaded in production.
+DEMO_PASSWORD = "hengshui-demo-2026"  # noqa: S105 (published on purpose; demo data only)
+# e-mail, name, role, institution slug
+DEMO_USERS = [
+    ("admin@demo.invalid", "演示管理员 Demo administrator", "admin", None),
+    ("coordinator@demo.invalid", "演示协调员 Demo coordinator", "coordinator", "center"),
+    ("staff-center@demo.invalid", "演示中心工作人员 Demo centre staff", "staff", "center"),
+    ("staff-taocheng@demo.invalid", "演示工作站人员 Demo Taocheng staff", "staff", "workstation-taocheng"),
+    ("staff-bank-a@demo.invalid", "演示银行人员 Demo bank staff", "staff", "bank-a"),
+]
 
 COUNTY_NAMES_ZH = {
     "taocheng": "桃城区", "jizhou": "冀州区", "zaoqiang": "枣强县", "wuyi": "武邑县", "wuqiang": "武强县",
@@ -64,6 +76,8 @@ def seed_demo():
     """Load the demo network unless institutions already exist. Returns how many were added."""
     if db.session.scalar(select(Institution).limit(1)):
         return 0
+    if current_app.config["PORTAL_ENV"] == "production":
+        raise click.ClickException("demo data (with published passwords) is not loaded in production")
     institutions = {}
     for slug, kind, name_zh, name_en, services in DEMO_INSTITUTIONS:
         institutions[slug] = Institution(slug=slug, kind=kind, name_zh=f"{name_zh}（演示）",
@@ -81,6 +95,10 @@ def seed_demo():
     for priority, request_type, county, industry, slug in DEMO_RULES:
         db.session.add(RoutingRule(priority=priority, request_type=request_type, county=county, industry=industry,
                                    institution_id=institutions[slug].id, note="demo"))
+    password_hash = hash_password(DEMO_PASSWORD)
+    for email, name, role, slug in DEMO_USERS:
+        db.session.add(User(email=email, name=name, role=role, password_hash=password_hash, is_demo=True,
+                            institution_id=institutions[slug].id if slug else None))
     db.session.commit()
     forget_routing_tables()
     return len(institutions)

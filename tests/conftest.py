@@ -1,14 +1,18 @@
 """Shared fixtures: the app built from the real content, and helpers to build throwaway content."""
 
+import email
 import re
 import textwrap
+from email import policy
 
 import pytest
+from aiosmtpd.controller import Controller
 from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
 
 from portal import create_app
 from portal.config import ROOT
+from tests.services import free_port
 
 
 @pytest.fixture(scope="session")
@@ -19,7 +23,8 @@ def app(tmp_path_factory):
                       "CONTENT_DIR": ROOT / "content", "SITE_URL": "https://portal.example",
                       "SEARCH_INDEX_DIR": tmp_path_factory.mktemp("search_index"),
                       "UPLOAD_DIR": instance / "uploads", "SUBMIT_RATE_LIMIT": "10000 per hour",
-                      "TRACK_RATE_LIMIT": "10000 per hour"})
+                      "TRACK_RATE_LIMIT": "10000 per hour", "LOGIN_RATE_LIMIT": "10000 per hour",
+                      "RESET_RATE_LIMIT": "10000 per hour"})
     runner = app.test_cli_runner()
     for command in (["search", "build"], ["db", "upgrade"], ["seed", "demo"]):
         result = runner.invoke(args=command)
@@ -139,3 +144,23 @@ def submit(client, lang, request_type, files=None, **changes):
     if files:
         data["attachments"] = files
     return post_multipart(client, f"/{lang}/requests/new?type={request_type}", data)
+
+
+class Inbox:
+    """What a real SMTP server on loopback received, parsed."""
+
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
+        return "250 OK"
+
+
+@pytest.fixture()
+def smtp_server():
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    yield controller, inbox
+    controller.stop()

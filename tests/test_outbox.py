@@ -5,7 +5,6 @@ from datetime import UTC, datetime, timedelta
 from email import policy
 
 import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy import delete, select
 
 from portal.db import db
@@ -15,24 +14,6 @@ from tests.conftest import submit
 from tests.services import free_port
 
 SENDER = "portal@portal.invalid"
-
-
-class Inbox:
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
-        return "250 OK"
-
-
-@pytest.fixture()
-def smtp_server():
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    yield controller, inbox
-    controller.stop()
 
 
 @pytest.fixture()

@@ -38,3 +38,17 @@ APPLICANT_KINDS = {
     "school": _l("A school"),
     "other": _l("Another organisation or a person"),
 }
+
+# What kind of service institution it is (the directory and the administration show these).
+INSTITUTION_KINDS = {
+    "center": _l("Municipal IP protection centre"),
+    "workstation": _l("County IP protection workstation"),
+    "bank": _l("Bank"),
+    "agency": _l("Patent or trademark agency"),
+    "brand-station": _l("Trademark brand guidance station"),
+    "copyright-point": _l("Copyright registration service point"),
+    "tisc": _l("Technology and Innovation Support Center (TISC)"),
+    "arbitration": _l("Arbitration institution"),
+    "notary": _l("Notary office"),
+    "other": _l("Other service institution"),
+}

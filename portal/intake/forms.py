@@ -26,7 +26,7 @@ from portal.intake.choices import APPLICANT_KINDS, COUNTIES, INDUSTRIES
 REQUIRED = _l("Please fill this in.")
 
 
-def _choices(mapping):
+def choice_list(mapping):
     return [SelectChoice(key, label) for key, label in mapping.items()]
 
 
@@ -78,7 +78,7 @@ def honeypot_check(form, field):
 class RequestForm(FlaskForm):
     # Filled in when the form is first shown; the same token submitted twice creates one request.
     form_token = HiddenField()
-    applicant_kind = RadioField(_l("Who is asking?"), choices=_choices(APPLICANT_KINDS),
+    applicant_kind = RadioField(_l("Who is asking?"), choices=choice_list(APPLICANT_KINDS),
                                 validators=[InputRequired(REQUIRED)], default="enterprise")
     organisation = StringField(_l("Name of your enterprise, school or organisation"),
                                validators=[DataRequired(REQUIRED), Length(max=200)])
@@ -90,9 +90,9 @@ class RequestForm(FlaskForm):
                                        "to let you check your request's progress."))
     email = StringField(_l("E-mail"), validators=[DataRequired(REQUIRED), email_check],
                         description=_l("We send your tracking number and replies here."))
-    county = SelectField(_l("County or district"), choices=_pairs(("", _l("Choose…"))) + _choices(COUNTIES),
+    county = SelectField(_l("County or district"), choices=_pairs(("", _l("Choose…"))) + choice_list(COUNTIES),
                          validators=[DataRequired(_l("Please choose your county or district."))])
-    industry = SelectField(_l("Industry"), choices=_pairs(("", _l("Choose…"))) + _choices(INDUSTRIES),
+    industry = SelectField(_l("Industry"), choices=_pairs(("", _l("Choose…"))) + choice_list(INDUSTRIES),
                            validators=[DataRequired(_l("Please choose an industry, or “Other”."))])
     description = TextAreaField(_l("What do you need?"),
                                 validators=[DataRequired(REQUIRED),

@@ -5,13 +5,14 @@ saved request has its notifications queued."""
 import logging
 import secrets
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from portal import routing
+from portal import routing, sla
 from portal.db import db
 from portal.intake.uploads import store
 from portal.models import (
@@ -24,9 +25,9 @@ from portal.models import (
     RoutingRule,
 )
 from portal.notify import messages
+from portal.staff.workflow import OPEN_STATUSES
 
 log = logging.getLogger(__name__)
-OPEN_STATUSES = ("received", "assigned", "accepted", "in-progress")
 
 
 def tracking_number(request):
@@ -76,6 +77,31 @@ def assign(request, excluded=()):
     return routing.route_request(facts, rules, candidates, centre.id, excluded)
 
 
+def place(request, decision, *, actor, site_url, first=False):
+    """Give `request` to the institution `decision` names: the decision, the timeline event, the
+    institution's e-mail and a new service clock. Also used when a request is declined or
+    reassigned. Does not commit."""
+    if decision is None:
+        return
+    now = datetime.now(UTC)
+    request.institution_id, request.status = decision.institution_id, "assigned"
+    request.due_at, request.escalated_at = sla.due_for(request.request_type, now), None
+    decision_row = RoutingDecision(request_id=request.id, institution_id=decision.institution_id,
+                                   rule_id=decision.rule_id, reason=decision.reason)
+    db.session.add(decision_row)
+    db.session.add(AuditEvent(request=request, actor=actor, action="assigned", public=True,
+                              after={"institution": decision.institution_id, "rule": decision.rule_id}))
+    institution = db.session.get(Institution, decision.institution_id)
+    request.institution = institution
+    purpose = "institution-notice"
+    if not first:  # a later placement: the decision's id keeps each notice's purpose unique
+        db.session.flush()
+        purpose += f"-{decision_row.id}"
+    subject, body = messages.institution_notice(request, institution, site_url)
+    db.session.add(OutboxMessage(request_id=request.id, purpose=purpose,
+                                 recipient=institution.email, subject=subject, body=body))
+
+
 def submit(values, details, uploads, *, request_type, lang, privacy_version, upload_dir, status_url_for, site_url):
     """Save a valid submission; returns (request, created). A repeated form token returns the
     request the first submission created (the unique form_token column decides, so two
@@ -95,18 +121,7 @@ def submit(values, details, uploads, *, request_type, lang, privacy_version, upl
                                       content_type=upload.content_type, size=len(upload.data)))
         db.session.add(AuditEvent(request=request, actor="requester", action="received", public=True,
                                   after={"type": request_type, "attachments": len(stored)}))
-        decision = assign(request)
-        if decision:
-            request.institution_id, request.status = decision.institution_id, "assigned"
-            db.session.add(RoutingDecision(request_id=request.id, institution_id=decision.institution_id,
-                                           rule_id=decision.rule_id, reason=decision.reason))
-            db.session.add(AuditEvent(request=request, actor="routing", action="assigned", public=True,
-                                      after={"institution": decision.institution_id, "rule": decision.rule_id}))
-            institution = db.session.get(Institution, decision.institution_id)
-            request.institution = institution
-            subject, body = messages.institution_notice(request, institution, site_url)
-            db.session.add(OutboxMessage(request_id=request.id, purpose="institution-notice",
-                                         recipient=institution.email, subject=subject, body=body))
+        place(request, assign(request), actor="routing", site_url=site_url, first=True)
         subject, body = messages.acknowledgement(request, status_url_for(request))
         db.session.add(OutboxMessage(request_id=request.id, purpose="acknowledgement", recipient=request.email,
                                      subject=subject, body=body))

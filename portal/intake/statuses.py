@@ -6,7 +6,6 @@ STATUS_LABELS = {
     "received": _l("Received"),
     "assigned": _l("Assigned to an institution"),
     "accepted": _l("Accepted by the institution"),
-    "in-progress": _l("In progress"),
     "answered": _l("Answered"),
     "closed": _l("Closed"),
 }

@@ -10,12 +10,15 @@ from portal.content import current_catalog
 from portal.content.schema import REQUEST_TYPES
 from portal.db import db
 from portal.intake import service
+from portal.intake.choices import INDUSTRIES
 from portal.intake.forms import FORMS, own_fields
 from portal.intake.uploads import MAX_BYTES, MAX_FILES, UploadRefused, check_uploads
 from portal.limits import limiter
 from portal.models import AssistanceRequest
 
 bp = Blueprint("requests", __name__)
+# The description field's own limit: a prefilled text never exceeds what could be submitted.
+PREFILL_DESCRIPTION_MAX = 3000
 
 
 def submit_limit():
@@ -64,6 +67,7 @@ def new():
     form = FORMS[request_type]()
     if request.method == "GET" and request.args.get("topic") == "school":
         form.applicant_kind.data = "school"
+    prefilled = request.method == "GET" and prefill(form, request.args)
     form.ensure_form_token()
     upload_error, files_dropped = None, False
     if form.validate_on_submit():
@@ -85,9 +89,26 @@ def new():
             return redirect(status_url(saved) + "?submitted=1", code=303)
     if request.method == "POST":
         files_dropped = any(f.filename for f in request.files.getlist(form.attachments.name))
+    if prefilled:
+        return private(render_form(request_type, form))  # not the shared blank page: it holds their text
     if request.method == "GET":
         return private(blank_form(request_type, form))
     return private((render_form(request_type, form, files_dropped), 400))
+
+
+def prefill(form, args):
+    """Fill the description and industry from the query string, as the health check's result
+    links do (GET only: a link never submits anything). Values are capped to what the form
+    accepts and unknown industries ignored; the template escapes what is shown. True when
+    anything was filled."""
+    description = (args.get("description") or "").replace("\r\n", "\n")
+    description = "".join(ch for ch in description if ch in "\n\t" or ch >= " ").strip()[:PREFILL_DESCRIPTION_MAX]
+    industry = args.get("industry")
+    if description:
+        form.description.data = description
+    if industry in INDUSTRIES:
+        form.industry.data = industry
+    return bool(description) or industry in INDUSTRIES
 
 
 def render_form(request_type, form, files_dropped=False):

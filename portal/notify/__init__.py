@@ -19,4 +19,9 @@ def init_app(app):
     @outbox_group.command("worker", help="Keep sending messages as they become due.")
     @click.option("--interval", type=float, default=5.0, show_default=True, help="Seconds to wait when idle.")
     def worker_command(interval):
-        run_worker(transport_from_config(current_app.config), current_app.config["MAIL_FROM"], interval)
+        # The service clock's escalations ride along, so one long-running process per host is enough.
+        from portal.staff.service import escalate_overdue  # noqa: PLC0415 (staff imports notify's messages)
+
+        every = current_app.config["SLA_CHECK_MINUTES"] * 60
+        run_worker(transport_from_config(current_app.config), current_app.config["MAIL_FROM"], interval,
+                   periodic=(every, escalate_overdue))

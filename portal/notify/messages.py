@@ -48,3 +48,64 @@ def institution_notice(request, institution, site_url):
     with force_locale("zh"):
         subject = _("New request %(number)s", number=request.tracking_number)
     return subject, "\n\n----\n\n".join(parts)
+
+
+def reply(request, message, status_url):
+    """A message from the institution to the requester, in the requester's language."""
+    with force_locale(request.lang):
+        institution = request.institution.name(request.lang) if request.institution else ""
+        subject = _("A reply to your request %(number)s", number=request.tracking_number)
+        lines = [
+            _("Dear %(name)s,", name=request.contact_name),
+            "",
+            _("%(institution)s has replied to your request:", institution=institution),
+            "",
+            message,
+            "",
+            _("Follow your request and read every reply here: %(url)s", url=status_url),
+            "",
+            _("Hengshui IP Service Portal"),
+        ]
+        return subject, "\n".join(str(line) for line in lines)
+
+
+def escalation(request, coordinator, site_url):
+    """To a coordinator: a request has had no first response by its due time. No personal data."""
+    with force_locale(coordinator.lang):
+        subject = _("Overdue: request %(number)s has no response", number=request.tracking_number)
+        institution = request.institution.name(coordinator.lang) if request.institution else ""
+        lines = (
+            _("Request %(number)s has had no first response by its due time.", number=request.tracking_number),
+            _("Handled by: %(institution)s", institution=institution),
+            _("Type: %(type)s", type=REQUEST_TYPES[request.request_type]),
+            _("Open it in the staff workspace: %(url)s",
+              url=f"{site_url}/{coordinator.lang}/staff/requests/{request.id}"),
+        )
+        return subject, "\n".join(str(line) for line in lines)
+
+
+def account_link(user, purpose, url):
+    """An invitation to the staff workspace, or a password reset link."""
+    with force_locale(user.lang):
+        if purpose == "invite":
+            subject = _("Your account on the Hengshui IP Service Portal")
+            lines = [
+                _("Hello %(name)s,", name=user.name),
+                "",
+                _("An administrator has created a staff account for you. Choose your password here "
+                  "(the link works once, for 7 days):"),
+                url,
+            ]
+        else:
+            subject = _("Reset your password")
+            lines = [
+                _("Hello %(name)s,", name=user.name),
+                "",
+                _("Someone asked to reset the password of your account. If it was you, choose a new "
+                  "password here (the link works once, for 1 hour):"),
+                url,
+                "",
+                _("If it was not you, ignore this message: your password stays as it is."),
+            ]
+        lines += ["", _("Hengshui IP Service Portal")]
+        return subject, "\n".join(str(line) for line in lines)

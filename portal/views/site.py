@@ -16,6 +16,15 @@ def root():
     return response
 
 
+@bp.get("/staff/", defaults={"area": "staff.queue"})
+@bp.get("/admin/", defaults={"area": "admin.index"})
+def area_root(area):
+    """/staff/ and /admin/ (the addresses in e-mails and on paper) open in the browser's language."""
+    response = redirect(url_for(area, lang=language_from_accept_header()), code=302)
+    response.vary.add("Accept-Language")
+    return response
+
+
 @bp.get("/healthz")
 def healthz():
     catalog = current_catalog()
@@ -25,7 +34,7 @@ def healthz():
 def sitemap_entries():
     """Each page once per language, with its alternates, for search engines."""
     catalog = current_catalog()
-    fixed = ["pages.home", "pages.guides_hub", "requests.new"]
+    fixed = ["pages.home", "pages.guides_hub", "requests.new", "health_check.start", "report.service_report"]
     targets = [(endpoint, {}, None) for endpoint in fixed]
     for page in catalog:
         if page.lang == LANGUAGES[0]:

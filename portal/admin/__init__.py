@@ -1,0 +1,1 @@
+"""/<lang>/admin/…: institutions, staff accounts, routing rules, a requester's data. Administrators only."""

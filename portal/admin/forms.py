@@ -1,0 +1,73 @@
+"""The administration's forms. Choices come from the shared vocabularies, so a form can only
+save values the rest of the portal understands."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, IntegerField, SelectChoice, SelectField, StringField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
+
+from portal.content.schema import REQUEST_TYPES
+from portal.i18n import LANGUAGES, NATIVE_NAME
+from portal.intake.choices import COUNTIES, INDUSTRIES, INSTITUTION_KINDS
+from portal.intake.forms import REQUIRED, MultiCheckboxField, choice_list, email_check
+from portal.staff.auth import ROLES
+
+ANY = [SelectChoice("", _l("Any"))]
+
+
+class InstitutionForm(FlaskForm):
+    slug = StringField(_l("Short name for addresses"), validators=[
+        DataRequired(REQUIRED), Length(max=60),
+        Regexp(r"^[a-z0-9]+(-[a-z0-9]+)*$", message=_l("Lower-case letters, digits and hyphens only."))],
+        description=_l("For example workstation-anping. Lower-case letters, digits and hyphens."))
+    kind = SelectField(_l("Kind"), choices=choice_list(INSTITUTION_KINDS))
+    name_zh = StringField(_l("Name in Chinese"), validators=[DataRequired(REQUIRED), Length(max=200)])
+    name_en = StringField(_l("Name in English"), validators=[DataRequired(REQUIRED), Length(max=200)])
+    services = MultiCheckboxField(_l("Request types it handles"), choices=choice_list(REQUEST_TYPES))
+    counties = MultiCheckboxField(_l("Counties it serves"), choices=choice_list(COUNTIES),
+                                  description=_l("Leave all unticked if it serves the whole city."))
+    email = StringField(_l("E-mail for new requests"), validators=[DataRequired(REQUIRED), Length(max=254),
+                                                                    email_check])
+    phone = StringField(_l("Public telephone"), validators=[Optional(), Length(max=40)],
+                        description=_l("Only a number the institution has published itself."))
+    address_zh = StringField(_l("Address in Chinese"), validators=[Optional(), Length(max=300)])
+    address_en = StringField(_l("Address in English"), validators=[Optional(), Length(max=300)])
+    active = BooleanField(_l("Active (receives requests and is listed)"), default=True)
+
+
+class UserForm(FlaskForm):
+    email = StringField(_l("E-mail address"), validators=[DataRequired(REQUIRED), Length(max=254), email_check])
+    name = StringField(_l("Name"), validators=[DataRequired(REQUIRED), Length(max=100)])
+    role = SelectField(_l("Role"), choices=choice_list(ROLES))
+    institution = SelectField(_l("Institution"), choices=[], validate_choice=False,
+                              description=_l("Required for institution staff and coordinators."))
+    lang = SelectField(_l("Language of e-mails"), choices=[SelectChoice(code, NATIVE_NAME[code]) for code in LANGUAGES])
+    active = BooleanField(_l("Active (can sign in)"), default=True)
+
+
+class RuleForm(FlaskForm):
+    priority = IntegerField(_l("Priority"), validators=[InputRequired(REQUIRED), NumberRange(0, 1000)],
+                            description=_l("The matching rule with the highest number wins."))
+    request_type = SelectField(_l("Request type"), choices=ANY + choice_list(REQUEST_TYPES))
+    county = SelectField(_l("County or district"), choices=ANY + choice_list(COUNTIES))
+    industry = SelectField(_l("Industry"), choices=ANY + choice_list(INDUSTRIES))
+    institution = SelectField(_l("Institution"), choices=[], validate_choice=False)
+    note = StringField(_l("Note"), validators=[Optional(), Length(max=300)])
+    active = BooleanField(_l("Active"), default=True)
+
+
+class TryForm(FlaskForm):
+    """'Try a request': a GET form that changes nothing."""
+
+    class Meta:
+        csrf = False
+
+    request_type = SelectField(_l("Request type"), choices=choice_list(REQUEST_TYPES))
+    county = SelectField(_l("County or district"), choices=choice_list(COUNTIES))
+    industry = SelectField(_l("Industry"), choices=choice_list(INDUSTRIES))
+
+
+class RequesterForm(FlaskForm):
+    email = StringField(_l("The requester's e-mail address"),
+                        validators=[DataRequired(REQUIRED), Length(max=254), email_check])
+    confirm = BooleanField(_l("I have checked the requester's identity and want to delete this data"))

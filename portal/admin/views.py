@@ -1,0 +1,263 @@
+"""/<lang>/admin/…: every change here is an audit event with the administrator, the time and
+what the record was before and after."""
+
+import json
+
+from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from wtforms import SelectChoice
+
+from portal import retention, routing
+from portal.admin.forms import InstitutionForm, RequesterForm, RuleForm, TryForm, UserForm
+from portal.content.schema import REQUEST_TYPES
+from portal.db import db
+from portal.intake import service as intake
+from portal.intake.choices import COUNTIES, INDUSTRIES, INSTITUTION_KINDS
+from portal.intake.views import private
+from portal.models import AuditEvent, Institution, RoutingRule, User
+from portal.staff import auth
+from portal.staff.views import send_account_link
+
+bp = Blueprint("admin", __name__)
+INSTITUTION_FIELDS = ("slug", "kind", "name_zh", "name_en", "services", "counties", "email", "phone", "address_zh",
+                      "address_en", "active")
+RULE_FIELDS = ("priority", "request_type", "county", "industry", "institution_id", "note", "active")
+USER_FIELDS = ("email", "name", "role", "institution_id", "lang", "active")
+
+
+@bp.before_request
+@auth.require_role("admin")
+def administrators_only():
+    g.staff_area = True
+    return auth.check_idle()
+
+
+@bp.after_request
+def no_store(response):
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def snapshot(record, fields):
+    return {name: getattr(record, name) for name in fields}
+
+
+def audit(action, before, after):
+    db.session.add(AuditEvent(actor=f"user:{current_user.id}", action=action, before=before, after=after))
+
+
+@bp.get("/")
+def index():
+    events = db.session.scalars(select(AuditEvent).where(AuditEvent.request_id.is_(None))
+                                .order_by(AuditEvent.id.desc()).limit(30)).all()
+    return render_template("admin/index.html", events=events)
+
+
+# Institutions
+
+@bp.get("/institutions")
+def institutions():
+    rows = db.session.scalars(select(Institution).order_by(Institution.kind, Institution.slug)).all()
+    return render_template("admin/institutions.html", rows=rows, kinds=INSTITUTION_KINDS)
+
+
+@bp.route("/institutions/new", methods=["GET", "POST"], defaults={"institution_id": None})
+@bp.route("/institutions/<int:institution_id>", methods=["GET", "POST"])
+def institution(institution_id):
+    record = db.session.get(Institution, institution_id) if institution_id else None
+    if institution_id and record is None:
+        abort(404)
+    form = InstitutionForm(obj=record)
+    if form.validate_on_submit():
+        clash = db.session.scalar(select(Institution).where(Institution.slug == form.slug.data,
+                                                            Institution.id != (institution_id or 0)))
+        if clash:
+            form.slug.errors = [_("Another institution uses this short name.")]
+        else:
+            before = snapshot(record, INSTITUTION_FIELDS) if record else None
+            if record is None:
+                record = Institution(is_demo=False)
+                db.session.add(record)
+            form.populate_obj(record)
+            record.email = record.email.lower()
+            db.session.flush()
+            audit("institution-created" if before is None else "institution-changed", before,
+                  {"id": record.id, **snapshot(record, INSTITUTION_FIELDS)})
+            db.session.commit()
+            intake.forget_routing_tables()
+            flash(_("Saved."), "success")
+            return redirect(url_for("admin.institutions"), code=303)
+    return render_template("admin/institution_form.html", form=form, record=record), \
+        200 if request.method == "GET" else 400
+
+
+# Staff accounts
+
+def institution_choices():
+    return [SelectChoice("", _("None"))] + [SelectChoice(str(i.id), i.name(g.lang)) for i in
+                                db.session.scalars(select(Institution).order_by(Institution.slug))]
+
+
+@bp.get("/users")
+def users():
+    rows = db.session.scalars(select(User).order_by(User.role, User.email)).all()
+    return render_template("admin/users.html", rows=rows, roles=auth.ROLES)
+
+
+@bp.route("/users/new", methods=["GET", "POST"], defaults={"user_id": None})
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+def user(user_id):
+    record = db.session.get(User, user_id) if user_id else None
+    if user_id and record is None:
+        abort(404)
+    form = UserForm(obj=record, data={"institution": str(record.institution_id or "")} if record else None)
+    form.institution.choices = institution_choices()
+    if form.validate_on_submit():
+        institution_id = int(form.institution.data) if (form.institution.data or "").isdigit() else None
+        email = form.email.data.lower()
+        if institution_id is not None and db.session.get(Institution, institution_id) is None:
+            form.institution.errors = [_("Choose an institution from the list.")]
+        elif form.role.data in auth.WORKSPACE_ROLES and institution_id is None:
+            form.institution.errors = [_("Institution staff and coordinators belong to an institution.")]
+        elif db.session.scalar(select(User).where(User.email == email, User.id != (user_id or 0))):
+            form.email.errors = [_("Another account uses this e-mail address.")]
+        elif record is not None and record.id == current_user.id and not (form.role.data == "admin"
+                                                                          and form.active.data):
+            form.role.errors = [_("You cannot remove your own administrator access.")]
+        else:
+            before = snapshot(record, USER_FIELDS) if record else None
+            if record is None:
+                record = User(session_version=1)
+                db.session.add(record)
+            was_active = record.active if before else True
+            record.email, record.name, record.role = email, form.name.data.strip(), form.role.data
+            record.institution_id, record.lang, record.active = institution_id, form.lang.data, form.active.data
+            if before and (was_active and not record.active or before["role"] != record.role):
+                auth.end_sessions(record)  # a closed account or a new role signs in again
+            db.session.flush()
+            if before is None:
+                send_account_link(record, "invite")
+            audit("user-invited" if before is None else "user-changed", before,
+                  {"id": record.id, **snapshot(record, USER_FIELDS)})
+            db.session.commit()
+            flash(_("Invitation sent.") if before is None else _("Saved."), "success")
+            return redirect(url_for("admin.users"), code=303)
+    return render_template("admin/user_form.html", form=form, record=record), 200 if request.method == "GET" else 400
+
+
+@bp.post("/users/<int:user_id>/invite")
+def reinvite(user_id):
+    record = db.session.get(User, user_id)
+    if record is None:
+        abort(404)
+    if record.password_hash or not record.active:
+        flash(_("This account has a password already or is not active; no invitation was sent."), "info")
+    else:
+        send_account_link(record, "invite")
+        audit("user-reinvited", None, {"id": record.id})
+        db.session.commit()
+        flash(_("Invitation sent."), "success")
+    return redirect(url_for("admin.users"), code=303)
+
+
+# Routing rules
+
+@bp.get("/rules")
+def rules():
+    rows = db.session.scalars(select(RoutingRule).order_by(RoutingRule.priority.desc(), RoutingRule.id)).all()
+    names = {i.id: i for i in db.session.scalars(select(Institution))}
+    return render_template("admin/rules.html", rows=rows, institutions=names, type_labels=REQUEST_TYPES,
+                           counties=COUNTIES, industries=INDUSTRIES)
+
+
+@bp.route("/rules/new", methods=["GET", "POST"], defaults={"rule_id": None})
+@bp.route("/rules/<int:rule_id>", methods=["GET", "POST"])
+def rule(rule_id):
+    record = db.session.get(RoutingRule, rule_id) if rule_id else None
+    if rule_id and record is None:
+        abort(404)
+    form = RuleForm(obj=record, data={"institution": str(record.institution_id)} if record else None)
+    form.institution.choices = institution_choices()[1:]
+    if form.validate_on_submit():
+        institution_id = int(form.institution.data) if (form.institution.data or "").isdigit() else None
+        if institution_id is None or db.session.get(Institution, institution_id) is None:
+            form.institution.errors = [_("Choose an institution from the list.")]
+        else:
+            before = snapshot(record, RULE_FIELDS) if record else None
+            if record is None:
+                record = RoutingRule()
+                db.session.add(record)
+            record.priority, record.institution_id = form.priority.data, institution_id
+            record.request_type = form.request_type.data or None
+            record.county, record.industry = form.county.data or None, form.industry.data or None
+            record.note, record.active = form.note.data or "", form.active.data
+            db.session.flush()
+            audit("rule-created" if before is None else "rule-changed", before,
+                  {"id": record.id, **snapshot(record, RULE_FIELDS)})
+            db.session.commit()
+            intake.forget_routing_tables()
+            flash(_("Saved."), "success")
+            return redirect(url_for("admin.rules"), code=303)
+    return render_template("admin/rule_form.html", form=form, record=record), 200 if request.method == "GET" else 400
+
+
+@bp.post("/rules/<int:rule_id>/delete")
+def delete_rule(rule_id):
+    record = db.session.get(RoutingRule, rule_id)
+    if record is None:
+        abort(404)
+    audit("rule-deleted", {"id": record.id, **snapshot(record, RULE_FIELDS)}, None)
+    db.session.delete(record)
+    db.session.commit()
+    intake.forget_routing_tables()
+    flash(_("The rule was deleted."), "success")
+    return redirect(url_for("admin.rules"), code=303)
+
+
+@bp.get("/rules/try")
+def try_rules():
+    """Which rule would fire for a request like this, and why (reads only; nothing is saved)."""
+    form = TryForm(request.args)
+    result = None
+    if request.args and form.validate():
+        facts = routing.RequestFacts(form.request_type.data, form.county.data, form.industry.data)
+        intake.forget_routing_tables()  # show the rules as they are now, not as cached
+        institutions, rules = intake.routing_tables()
+        candidates = {i.id: routing.Candidate(i.id, i.active, 0) for i in institutions}
+        centre = next((i for i in institutions if i.kind == "center" and i.active), None)
+        matching = [r for r in rules if routing.rule_matches(r, facts)]
+        assignment = routing.route_request(facts, rules, candidates, centre.id) if centre else None
+        result = {"assignment": assignment, "matching": matching,
+                  "institution": db.session.get(Institution, assignment.institution_id) if assignment else None}
+    return render_template("admin/try.html", form=form, result=result,
+                           names={i.id: i for i in db.session.scalars(select(Institution))})
+
+
+# A requester's data (PIPL: copy and deletion on request)
+
+@bp.route("/requesters", methods=["GET", "POST"])
+def requesters():
+    form = RequesterForm()
+    found = None
+    if form.validate_on_submit():
+        found = retention.requests_of(form.email.data)
+        operation = request.form.get("operation", "find")
+        actor = f"user:{current_user.id}"
+        if operation == "export" and found:
+            retention.record_export(found, actor)
+            body = json.dumps(retention.export(found), ensure_ascii=False, indent=2)
+            return Response(body, mimetype="application/json",
+                            headers={"Content-Disposition": "attachment; filename=requester-data.json",
+                                     "Cache-Control": "no-store"})
+        if operation == "delete" and found:
+            if not form.confirm.data:
+                form.confirm.errors = [_("Tick the box to confirm the deletion.")]
+            else:
+                files = retention.delete_personal_data(found, actor)
+                flash(_("Personal data removed from %(count)s request(s) and %(files)s attachment(s).",
+                        count=len(found), files=files), "success")
+                return redirect(url_for("admin.requesters"), code=303)
+    return private((render_template("admin/requesters.html", form=form, found=found),
+                    200 if request.method == "GET" or form.errors == {} else 400))

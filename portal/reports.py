@@ -1,0 +1,73 @@
+"""The public service report: per month and institution, how many requests came in, how soon
+they got a first response, and what share got it by the due time. Aggregates only: the query
+reads dates and ids, never a name, a phone number or a description.
+
+Months are Beijing-time calendar months of receipt. "On time" counts requests whose due time
+has passed or that have been answered: a request still inside its time is neither on time nor
+late yet.
+"""
+
+import statistics
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+
+from portal.db import db
+from portal.models import AssistanceRequest, Institution
+from portal.sla import BEIJING
+
+
+@dataclass(frozen=True)
+class Row:
+    month: str           # "2026-11"
+    institution_id: int | None
+    received: int
+    responded: int
+    median_hours: float | None  # to the first response, among those that had one
+    decided: int         # responded, or past their due time
+    on_time: int
+
+    @property
+    def on_time_share(self):
+        return self.on_time / self.decided if self.decided else None
+
+
+def _aware(moment):
+    return moment if moment is None or moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def aggregate(records, now):
+    """records: (created_at, institution_id, due_at, first_response_at) tuples -> sorted Rows."""
+    groups = {}
+    for created, institution_id, due, first in records:
+        created, due, first = _aware(created), _aware(due), _aware(first)
+        month = created.astimezone(BEIJING).strftime("%Y-%m")
+        groups.setdefault((month, institution_id), []).append((created, due, first))
+    rows = []
+    for (month, institution_id), items in groups.items():
+        hours = [(first - created).total_seconds() / 3600 for created, _due, first in items if first]
+        decided = [(due, first) for _created, due, first in items if due and (first or due < now)]
+        rows.append(Row(month, institution_id, len(items), len(hours),
+                        round(statistics.median(hours), 1) if hours else None, len(decided),
+                        sum(1 for due, first in decided if first and first <= due)))
+    return sorted(rows, key=lambda row: (row.month, row.institution_id or 0), reverse=True)
+
+
+def service_report(year, now=None):
+    now = now or datetime.now(UTC)
+    start = datetime(year, 1, 1, tzinfo=BEIJING).astimezone(UTC)
+    end = datetime(year + 1, 1, 1, tzinfo=BEIJING).astimezone(UTC)
+    records = db.session.execute(
+        select(AssistanceRequest.created_at, AssistanceRequest.institution_id, AssistanceRequest.due_at,
+               AssistanceRequest.first_response_at)
+        .where(AssistanceRequest.created_at >= start, AssistanceRequest.created_at < end)).all()
+    institutions = {i.id: i for i in db.session.scalars(select(Institution))}
+    return aggregate(records, now), institutions
+
+
+def years_with_requests():
+    first = db.session.scalar(select(AssistanceRequest.created_at).order_by(AssistanceRequest.created_at).limit(1))
+    this_year = datetime.now(BEIJING).year
+    start = _aware(first).astimezone(BEIJING).year if first else this_year
+    return list(range(this_year, start - 1, -1))

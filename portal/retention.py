@@ -1,0 +1,101 @@
+"""Personal data kept no longer than needed (PIPL art. 19 and 47).
+
+`flask retention run` removes the personal data and attachments of requests closed more than
+PORTAL_RETENTION_DAYS ago (3 years by default, as the privacy notice says) and keeps what the
+service report counts: type, county, industry, institution, dates and status. The same scrub
+serves an administrator who deletes one requester's data on their request. Both leave an audit
+event that names tracking numbers and counts, never the person.
+"""
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import delete, func, select
+
+from portal.db import db
+from portal.models import AssistanceRequest, AuditEvent, OutboxMessage
+
+PERSONAL_FIELDS = ("organisation", "contact_name", "phone", "email", "description")
+TEXT_KEYS = ("message", "text", "reason")  # free text in audit events may name people
+
+
+def scrub(request, upload_dir, now):
+    """Remove one request's personal data and attachment files. Does not commit."""
+    for name in PERSONAL_FIELDS:
+        setattr(request, name, "")
+    request.credit_code = None
+    request.details = {}
+    request.anonymized_at = now
+    files = 0
+    for attachment in list(request.attachments):
+        Path(upload_dir, attachment.stored_name).unlink(missing_ok=True)
+        db.session.delete(attachment)
+        files += 1
+    for event in request.events:
+        for side in ("before", "after"):
+            payload = getattr(event, side)
+            if payload and any(key in payload for key in TEXT_KEYS):
+                setattr(event, side, {k: ("[removed]" if k in TEXT_KEYS else v) for k, v in payload.items()})
+    db.session.execute(delete(OutboxMessage).where(OutboxMessage.request_id == request.id,
+                                                   OutboxMessage.status != "pending"))
+    return files
+
+
+def expired(now, days):
+    cutoff = now - timedelta(days=days)
+    return select(AssistanceRequest).where(AssistanceRequest.status == "closed", AssistanceRequest.closed_at < cutoff,
+                                           AssistanceRequest.anonymized_at.is_(None))
+
+
+def run(now=None, days=None, dry_run=False):
+    """Scrub every request past the retention period; returns (requests, files)."""
+    now = now or datetime.now(UTC)
+    days = current_app.config["RETENTION_DAYS"] if days is None else days
+    upload_dir = current_app.config["UPLOAD_DIR"]
+    requests = db.session.scalars(expired(now, days)).all()
+    if dry_run:
+        return len(requests), sum(len(r.attachments) for r in requests)
+    files = sum(scrub(request, upload_dir, now) for request in requests)
+    db.session.add(AuditEvent(actor="retention", action="retention-run", created_at=now,
+                              after={"requests": len(requests), "attachments": files, "days": days}))
+    db.session.commit()
+    return len(requests), files
+
+
+def requests_of(email):
+    """Every request a requester made, by the e-mail address they gave (case-insensitive)."""
+    wanted = email.strip().lower()
+    return db.session.scalars(select(AssistanceRequest).where(func.lower(AssistanceRequest.email) == wanted)
+                              .order_by(AssistanceRequest.id)).all()
+
+
+def export(requests):
+    """A requester's data as a JSON-serialisable dict (PIPL art. 45: a copy on request)."""
+    return {"exported_at": datetime.now(UTC).isoformat(timespec="seconds"), "requests": [{
+        "tracking_number": r.tracking_number, "type": r.request_type, "received_at": r.created_at.isoformat(),
+        "status": r.status, "organisation": r.organisation, "credit_code": r.credit_code,
+        "contact_name": r.contact_name, "phone": r.phone, "email": r.email, "county": r.county,
+        "industry": r.industry, "description": r.description, "details": r.details,
+        "attachments": [{"name": a.original_name, "type": a.content_type, "size": a.size} for a in r.attachments],
+        "messages_from_institution": [e.after.get("message") for e in r.events
+                                      if e.action == "replied" and e.after and e.after.get("message")],
+    } for r in requests]}
+
+
+def delete_personal_data(requests, actor):
+    """Scrub these requests now (a requester's deletion request, PIPL art. 47); audited."""
+    now = datetime.now(UTC)
+    upload_dir = current_app.config["UPLOAD_DIR"]
+    files = sum(scrub(r, upload_dir, now) for r in requests)
+    db.session.add(AuditEvent(actor=actor, action="requester-data-deleted", created_at=now,
+                              after={"requests": [r.tracking_number for r in requests], "attachments": files}))
+    db.session.commit()
+    return files
+
+
+def record_export(requests, actor):
+    db.session.add(AuditEvent(actor=actor, action="requester-data-exported",
+                              after={"requests": [r.tracking_number for r in requests]}))
+    db.session.commit()
+

@@ -1,0 +1,23 @@
+"""/<lang>/service-report: how the service institutions keep the clock, in aggregates."""
+
+from datetime import datetime
+
+from flask import Blueprint, g, render_template, request
+
+from portal.reports import service_report as build_report
+from portal.reports import years_with_requests
+from portal.sla import BEIJING
+
+bp = Blueprint("report", __name__)
+
+
+@bp.get("/service-report")
+def service_report():
+    years = years_with_requests()
+    wanted = request.args.get("year", "")
+    year = int(wanted) if wanted.isdigit() and int(wanted) in years else years[0]
+    problem = bool(wanted) and not (wanted.isdigit() and int(wanted) in years)
+    g.keep_args = {"year": year} if wanted and not problem else {}
+    rows, institutions = build_report(year)
+    return render_template("service_report.html", rows=rows, institutions=institutions, year=year, years=years,
+                           problem=problem, this_month=datetime.now(BEIJING).strftime("%Y-%m")), 200

@@ -1,0 +1,91 @@
+"""The staff workspace in a real browser: an enterprise's request accepted and answered by the
+institution's staff, the answer on the requester's tracking page; axe on every staff page type."""
+
+import re
+
+import pytest
+
+from portal.seed import DEMO_PASSWORD
+from tests.browser.conftest import run_axe
+from tests.browser.test_requests_browser import COMMON
+
+
+def sign_in(page, email, lang="zh"):
+    page.goto(f"/{lang}/staff/login")
+    page.locator("#email").fill(email)
+    page.locator("#password").fill(DEMO_PASSWORD)
+    page.locator("#password").press("Enter")
+    page.wait_for_url(re.compile(r".*/(staff|admin)/$"))
+    page.wait_for_load_state("networkidle")  # the icon too: leaving earlier would abort it
+
+
+def test_a_request_is_accepted_and_answered_and_the_answer_is_on_the_tracking_page(browser, server):
+    requester = browser.new_context(base_url=server).new_page()
+    requester.goto("/en/requests/new?type=general")
+    requester.locator("#applicant_kind-0").check()
+    for name, value in COMMON.items():
+        requester.locator(f"#{name}").fill(value)
+    requester.locator("#credit_code").fill("91110000600037341L")
+    requester.locator("#county").select_option("taocheng")
+    requester.locator("#industry").select_option("food-biotech")
+    requester.locator("#consent").check()
+    requester.get_by_role("button", name="Send my request").click()
+    requester.wait_for_url(re.compile(r".*/requests/status/[\w-]+\?submitted=1"))
+    number = re.search(r"HS\d{4}-\d{6}", requester.locator(".tracking-number").inner_text()).group(0)
+    status_url = requester.url.split("?")[0]
+
+    staff = browser.new_context(base_url=server).new_page()
+    sign_in(staff, "staff-taocheng@demo.invalid")
+    assert run_axe(staff) == []
+    staff.get_by_role("link", name=number).click()
+    assert number in staff.locator("h1").inner_text()
+    assert run_axe(staff) == []
+    staff.get_by_role("button", name="受理").click()
+    staff.wait_for_load_state()
+    assert "已完成：受理" in staff.locator(".notice").first.inner_text()
+    assert "受理" in staff.locator(".summary-list").first.inner_text()
+    answer = "您好，商标被仿冒可先固定证据（网页截图、购买凭证），我们周四上午可以面谈。"
+    staff.locator("#text-reply").fill(answer)
+    staff.get_by_role("button", name="回复请求人").click()
+    staff.wait_for_load_state()
+    staff.get_by_role("button", name="标记为已答复").click()
+    staff.wait_for_load_state()
+    assert "已答复" in staff.locator(".summary-list").first.inner_text()
+    assert run_axe(staff) == []
+
+    requester.goto(status_url)
+    timeline = requester.locator(".timeline").inner_text()
+    assert answer in timeline and "The institution answered it." in timeline
+    assert run_axe(requester) == []
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_failed_sign_in_is_explained_accessibly(browser, server, lang):
+    # Its own context: the refused sign-in answers 401, which chromium logs as a console error.
+    page = browser.new_context(base_url=server).new_page()
+    page.goto(f"/{lang}/staff/login")
+    assert run_axe(page) == []
+    page.locator("#email").fill("nobody@demo.invalid")
+    page.locator("#password").fill("wrong-password-1")
+    page.locator("#password").press("Enter")
+    page.wait_for_load_state()
+    assert page.locator(".error-summary").is_visible() and run_axe(page) == []
+    page.context.close()
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_staff_and_admin_pages_are_accessible(page, lang):
+    sign_in(page, "coordinator@demo.invalid", lang)
+    for path in ("/staff/", "/staff/?overdue=y", "/staff/account"):
+        page.goto(f"/{lang}{path}", wait_until="networkidle")
+        assert run_axe(page) == [], path
+    page.goto(f"/{lang}/staff/account")
+    page.get_by_role("button", name="退出登录" if lang == "zh" else "Sign out").click()
+    page.wait_for_url(re.compile(r".*/staff/login$"))
+    page.wait_for_load_state("networkidle")
+    sign_in(page, "admin@demo.invalid", lang)
+    for path in ("/admin/", "/admin/institutions", "/admin/institutions/1", "/admin/users", "/admin/users/new",
+                 "/admin/rules", "/admin/rules/new", "/admin/requesters", "/service-report",
+                 "/admin/rules/try?request_type=general&county=anping&industry=other"):
+        page.goto(f"/{lang}{path}", wait_until="networkidle")
+        assert run_axe(page) == [], path

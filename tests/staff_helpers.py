@@ -1,0 +1,60 @@
+"""Signing in as the demo accounts and making requests to act on, for the staff tests."""
+
+import io
+import re
+
+from sqlalchemy import select
+
+from portal.db import db
+from portal.models import AssistanceRequest, Institution, User
+from portal.seed import DEMO_PASSWORD
+from tests.conftest import submit
+
+CSRF_INPUT = re.compile(r'<input[^>]*name="csrf_token"[^>]*>')
+VALUE = re.compile(r'value="([^"]+)"')
+PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
+ADMIN, COORDINATOR = "admin@demo.invalid", "coordinator@demo.invalid"
+CENTRE_STAFF, TAOCHENG_STAFF, BANK_STAFF = ("staff-center@demo.invalid", "staff-taocheng@demo.invalid",
+                                            "staff-bank-a@demo.invalid")
+
+
+def csrf_of(html):
+    return VALUE.search(CSRF_INPUT.search(html).group(0)).group(1)
+
+
+def login(client, email, password=DEMO_PASSWORD, lang="zh"):
+    html = client.get(f"/{lang}/staff/login").get_data(as_text=True)
+    return client.post(f"/{lang}/staff/login", data={"csrf_token": csrf_of(html), "email": email,
+                                                     "password": password})
+
+
+def token_for(client, lang="zh"):
+    """A CSRF token of the client's current session (from a page that has a form)."""
+    response = client.get(f"/{lang}/staff/account")
+    if response.status_code != 200:
+        response = client.get(f"/{lang}/staff/login")
+    return csrf_of(response.get_data(as_text=True))
+
+
+def make_request(app, client, institution_slug, request_type="pledge-financing", lang="zh", attach=False):
+    """Submit a request through the public form, then give it to `institution_slug`. Returns its id."""
+    files = [(io.BytesIO(PDF), "营业执照.pdf")] if attach else None
+    response = submit(client, lang, request_type, files=files)
+    assert response.status_code == 303, response.get_data(as_text=True)
+    token = response.headers["Location"].split("/status/")[1].split("?")[0]
+    with app.app_context():
+        request = db.session.scalar(select(AssistanceRequest).where(AssistanceRequest.status_token == token))
+        request.institution_id = db.session.scalar(select(Institution.id).where(Institution.slug == institution_slug))
+        db.session.commit()
+        return request.id
+
+
+def user_id(app, email):
+    with app.app_context():
+        return db.session.scalar(select(User.id).where(User.email == email))
+
+
+def act(client, request_id, action, seen_status, lang="zh", **fields):
+    return client.post(f"/{lang}/staff/requests/{request_id}", data={
+        "csrf_token": token_for(client, lang), "action": action, "seen_status": seen_status, **fields})

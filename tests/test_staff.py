@@ -1,0 +1,312 @@
+"""The staff workspace: the action table, authorization on every route, the service clock's
+escalation, replies reaching the requester by e-mail and on the tracking page, exports."""
+
+import csv
+import io
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import delete, select
+
+from portal.db import db
+from portal.models import AssistanceRequest, Attachment, AuditEvent, Institution, OutboxMessage
+from portal.notify.outbox import SMTPTransport, send_pending
+from portal.staff import workflow
+from portal.staff.service import escalate_overdue
+from tests.staff_helpers import (
+    ADMIN,
+    BANK_STAFF,
+    COORDINATOR,
+    TAOCHENG_STAFF,
+    act,
+    csrf_of,
+    login,
+    make_request,
+    token_for,
+)
+
+S, C = "staff", "coordinator"
+# Written out by hand, not derived from the code: (action, status) -> roles allowed.
+EXPECTED = {
+    ("accept", "assigned"): {S, C},
+    ("decline", "assigned"): {S, C}, ("decline", "accepted"): {S, C},
+    **{("note", status): {S, C} for status in ("received", "assigned", "accepted", "answered", "closed")},
+    ("reply", "accepted"): {S, C}, ("reply", "answered"): {S, C},
+    ("answer", "accepted"): {S, C},
+    ("close", "answered"): {S, C},
+    ("reopen", "answered"): {S, C}, ("reopen", "closed"): {S, C},
+    ("reassign", "received"): {C}, ("reassign", "assigned"): {C}, ("reassign", "accepted"): {C},
+    ("reassign", "answered"): {C},
+    ("close-unanswered", "received"): {C}, ("close-unanswered", "assigned"): {C},
+    ("close-unanswered", "accepted"): {C},
+}
+
+
+@pytest.mark.parametrize("action", list(workflow.ACTIONS) + ["delete", ""])
+@pytest.mark.parametrize("status", workflow.ALL_STATUSES)
+@pytest.mark.parametrize("role", ["staff", "coordinator", "admin", "anonymous"])
+def test_the_action_table(action, status, role):
+    assert workflow.allowed(action, status, role) == (role in EXPECTED.get((action, status), set()))
+
+
+def test_available_actions_follow_the_table():
+    assert workflow.available("assigned", "staff") == ["accept", "decline", "note"]
+    assert workflow.available("closed", "staff") == ["note", "reopen"]
+    assert "reassign" in workflow.available("answered", "coordinator")
+
+
+def test_accept_reply_answer_close_and_the_tracking_page(app, client, smtp_server):
+    controller, inbox = smtp_server
+    request_id = make_request(app, client, "bank-a", lang="en")
+    with app.app_context():
+        db.session.execute(delete(OutboxMessage))
+        db.session.commit()
+        status_path = f"/en/requests/status/{db.session.get(AssistanceRequest, request_id).status_token}"
+    staff = app.test_client()
+    assert login(staff, BANK_STAFF).status_code == 303
+    assert act(staff, request_id, "accept", "assigned").status_code == 303
+    reply = "请带上专利证书原件和近两年的财务报表，周三上午来行里面谈。<b>bold?</b>"
+    assert act(staff, request_id, "reply", "accepted", text=reply).status_code == 303
+    assert act(staff, request_id, "note", "accepted", text="内部：客户信用良好").status_code == 303
+    assert act(staff, request_id, "answer", "accepted").status_code == 303
+    assert act(staff, request_id, "close", "answered").status_code == 303
+    with app.app_context():
+        req = db.session.get(AssistanceRequest, request_id)
+        assert req.status == "closed" and req.first_response_at and req.answered_at and req.closed_at
+        actions = [e.action for e in req.events]
+        assert actions[-5:] == ["accepted", "replied", "note", "answered", "closed"]
+        assert {e.actor for e in req.events[-5:]} == {f"user:{req.events[-1].actor.split(':')[1]}"}
+        assert send_pending(SMTPTransport(controller.hostname, controller.port), "portal@portal.invalid") == (1, 0)
+    # The requester's e-mail, in the requester's language, with the reply and the tracking link.
+    (message,) = inbox.messages
+    assert message["To"] == "zhang@example.com" and "reply to your request" in message["Subject"]
+    body = message.get_content()
+    assert reply in body and f"https://portal.example{status_path}" in body
+    # The public tracking page shows the reply (escaped) and never the internal note.
+    page = client.get(status_path).get_data(as_text=True)
+    assert "周三上午来行里面谈" in page and "&lt;b&gt;bold?&lt;/b&gt;" in page
+    assert "客户信用良好" not in page
+    assert "The institution answered it." in page and "It was closed." in page
+
+
+def test_decline_routes_again_without_the_institutions_that_declined(app, client):
+    request_id = make_request(app, client, "bank-a")
+    staff = app.test_client()
+    login(staff, BANK_STAFF)
+    assert act(staff, request_id, "decline", "assigned", text="").status_code == 409  # a reason is required
+    response = act(staff, request_id, "decline", "assigned", text="本行暂不办理此类质押")
+    assert response.status_code == 303 and response.headers["Location"].endswith("/zh/staff/")
+    with app.app_context():
+        req = db.session.get(AssistanceRequest, request_id)
+        bank_a, bank_b = (db.session.scalar(select(Institution.id).where(Institution.slug == s))
+                          for s in ("bank-a", "bank-b"))
+        assert req.declined_by == [bank_a] and req.institution_id == bank_b and req.status == "assigned"
+        assert req.due_at is not None
+        notices = db.session.scalars(select(OutboxMessage).where(OutboxMessage.request_id == request_id,
+                                                                OutboxMessage.purpose.like("institution-notice-%"))).all()
+        assert [n.recipient for n in notices] == ["bank-b@demo.invalid"]
+    assert staff.get(f"/zh/staff/requests/{request_id}").status_code == 404  # no longer theirs
+
+
+def test_a_stale_form_changes_nothing(app, client):
+    request_id = make_request(app, client, "bank-a")
+    staff = app.test_client()
+    login(staff, BANK_STAFF)
+    assert act(staff, request_id, "accept", "assigned").status_code == 303
+    again = act(staff, request_id, "accept", "assigned")  # a second tab, still showing "assigned"
+    assert again.status_code == 409 and "有人在您阅读时更改了这条请求" in again.get_data(as_text=True)
+    refused = act(staff, request_id, "close", "accepted")  # not allowed from accepted
+    assert refused.status_code == 409
+
+
+def test_coordinators_see_everything_and_reassign(app, client):
+    request_id = make_request(app, client, "bank-a")
+    coordinator = app.test_client()
+    login(coordinator, COORDINATOR)
+    assert coordinator.get(f"/zh/staff/requests/{request_id}").status_code == 200
+    with app.app_context():
+        target = db.session.scalar(select(Institution.id).where(Institution.slug == "workstation-taocheng"))
+    assert act(coordinator, request_id, "reassign", "assigned", institution=str(target)).status_code == 303
+    taocheng = app.test_client()
+    login(taocheng, TAOCHENG_STAFF)
+    assert taocheng.get(f"/zh/staff/requests/{request_id}").status_code == 200
+    staff = app.test_client()
+    login(staff, BANK_STAFF)
+    assert staff.get(f"/zh/staff/requests/{request_id}").status_code == 404
+
+
+def test_the_queue_filters_and_sorts_by_due_time(app, client):
+    first = make_request(app, client, "workstation-taocheng", request_type="rights-protection")
+    second = make_request(app, client, "workstation-taocheng", request_type="general")
+    with app.app_context():
+        db.session.get(AssistanceRequest, first).due_at = datetime.now(UTC) - timedelta(hours=1)  # overdue
+        db.session.get(AssistanceRequest, second).due_at = datetime.now(UTC) + timedelta(days=1)
+        db.session.commit()
+        numbers = {i: db.session.get(AssistanceRequest, i).tracking_number for i in (first, second)}
+    staff = app.test_client()
+    login(staff, TAOCHENG_STAFF)
+    page = staff.get("/zh/staff/").get_data(as_text=True)
+    assert page.index(numbers[first]) < page.index(numbers[second])
+    overdue = staff.get("/zh/staff/?overdue=y").get_data(as_text=True)
+    assert numbers[first] in overdue and numbers[second] not in overdue
+    only_general = staff.get("/en/staff/?type=general").get_data(as_text=True)
+    assert numbers[second] in only_general and numbers[first] not in only_general
+    bad = staff.get("/en/staff/?status=nope&type=%00&page=-3")
+    assert bad.status_code == 200 and "not valid" in bad.get_data(as_text=True)
+
+
+def test_escalation_is_sent_once(app, client, runner):
+    request_id = make_request(app, client, "workstation-taocheng", request_type="general")
+    with app.app_context():
+        db.session.get(AssistanceRequest, request_id).due_at = datetime.now(UTC) - timedelta(minutes=5)
+        db.session.commit()
+    for _ in range(2):
+        result = runner.invoke(args=["sla", "check"])
+        assert result.exit_code == 0, result.output
+    with app.app_context():
+        events = db.session.scalars(select(AuditEvent).where(AuditEvent.request_id == request_id,
+                                                            AuditEvent.action == "escalated")).all()
+        assert len(events) == 1
+        mails = db.session.scalars(select(OutboxMessage).where(OutboxMessage.request_id == request_id,
+                                                              OutboxMessage.purpose.like("escalation-%"))).all()
+        assert [m.recipient for m in mails] == ["coordinator@demo.invalid"]
+        assert "13803181234" not in mails[0].body and "张三" not in mails[0].body
+    # Answering in time would have prevented it; a response now stops the overdue badge.
+    staff = app.test_client()
+    login(staff, TAOCHENG_STAFF)
+    act(staff, request_id, "accept", "assigned")
+    with app.app_context():
+        assert db.session.get(AssistanceRequest, request_id).first_response_at is not None
+
+
+def test_escalation_e_mail_reaches_a_real_smtp_server(app, client, smtp_server):
+    controller, inbox = smtp_server
+    request_id = make_request(app, client, "workstation-taocheng", request_type="general")
+    with app.app_context():
+        db.session.execute(delete(OutboxMessage))
+        db.session.get(AssistanceRequest, request_id).due_at = datetime.now(UTC) - timedelta(minutes=5)
+        db.session.commit()
+        assert escalate_overdue() >= 1
+        sent, failed = send_pending(SMTPTransport(controller.hostname, controller.port), "portal@portal.invalid")
+    assert failed == 0 and sent >= 1
+    overdue = [m for m in inbox.messages if m["To"] == "coordinator@demo.invalid"]
+    assert overdue and "逾期" in overdue[-1]["Subject"]
+
+
+def test_attachments_download_only_as_attachments(app, client):
+    request_id = make_request(app, client, "bank-a", attach=True)
+    with app.app_context():
+        attachment = db.session.scalar(select(Attachment).where(Attachment.request_id == request_id))
+    url = f"/zh/staff/requests/{request_id}/attachments/{attachment.id}"
+    staff = app.test_client()
+    login(staff, BANK_STAFF)
+    response = staff.get(url)
+    assert response.status_code == 200 and response.data.startswith(b"%PDF-")
+    assert response.headers["Content-Disposition"].startswith("attachment;")
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert "sandbox" in response.headers["Content-Security-Policy"]
+    other = app.test_client()
+    login(other, TAOCHENG_STAFF)
+    assert other.get(url).status_code == 404
+    assert staff.get(f"/zh/staff/requests/{request_id}/attachments/{attachment.id + 10000}").status_code == 404
+    response.close()
+
+
+def test_csv_export_has_only_reporting_columns(app, client):
+    mine = make_request(app, client, "bank-a")
+    theirs = make_request(app, client, "workstation-taocheng", request_type="general")
+    with app.app_context():
+        numbers = {i: db.session.get(AssistanceRequest, i).tracking_number for i in (mine, theirs)}
+    staff = app.test_client()
+    login(staff, BANK_STAFF)
+    response = staff.get("/zh/staff/export.csv")
+    assert response.status_code == 200 and response.headers["Content-Disposition"].startswith("attachment")
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+    assert rows[0][:3] == ["tracking_number", "request_type", "county"]
+    listed = {row[0] for row in rows[1:]}
+    assert numbers[mine] in listed and numbers[theirs] not in listed
+    text = response.get_data(as_text=True)
+    for personal in ("张三", "13803181234", "zhang@example.com", "仿冒"):
+        assert personal not in text
+    coordinator = app.test_client()
+    login(coordinator, COORDINATOR)
+    everything = coordinator.get("/zh/staff/export.csv").get_data(as_text=True)
+    assert numbers[mine] in everything and numbers[theirs] in everything
+
+
+# Authorization on every staff and admin route
+
+PUBLIC = {"staff.login", "staff.logout", "staff.reset_request", "staff.set_password"}
+REQUEST_SPECIFIC = {"staff.detail", "staff.act", "staff.attachment"}
+WORKSPACE = {"staff.queue", "staff.export"} | REQUEST_SPECIFIC
+FOR_EVERY_ROLE = {"staff.account"}
+
+
+def staff_routes(app):
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint.split(".")[0] in ("staff", "admin") and rule.endpoint not in PUBLIC:
+            for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+                yield rule, method
+
+
+def url_for_rule(rule, values):
+    return rule.build({key: values[key] for key in rule.arguments}, append_unknown=False)[1]
+
+
+@pytest.fixture()
+def bank_request(app, client):
+    request_id = make_request(app, client, "bank-a", attach=True)
+    with app.app_context():
+        attachment_id = db.session.scalar(select(Attachment.id).where(Attachment.request_id == request_id))
+    return {"lang": "zh", "request_id": request_id, "attachment_id": attachment_id, "institution_id": 1,
+            "user_id": 1, "rule_id": 1}
+
+
+def test_every_staff_route_is_covered_by_the_sweep(app):
+    endpoints = {rule.endpoint for rule, _method in staff_routes(app)}
+    assert endpoints == WORKSPACE | FOR_EVERY_ROLE | {e for e in endpoints if e.startswith("admin.")}
+    assert len([e for e in endpoints if e.startswith("admin.")]) >= 10
+
+
+@pytest.mark.parametrize("who", ["anonymous", "other-institution", "admin", "coordinator"])
+def test_authorization_sweep(app, bank_request, who):
+    client = app.test_client()
+    if who == "anonymous":
+        token = csrf_of(client.get("/zh/staff/login").get_data(as_text=True))
+    else:
+        email = {"other-institution": TAOCHENG_STAFF, "admin": ADMIN, "coordinator": COORDINATOR}[who]
+        assert login(client, email).status_code == 303
+        token = token_for(client)
+    checked = 0
+    for rule, method in staff_routes(app):
+        if who == "admin" and method == "POST" and rule.endpoint.startswith("admin."):
+            continue  # administrators may change these (test_admin.py); the sweep must not
+        url = url_for_rule(rule, bank_request)
+        data = {"csrf_token": token, "action": "accept", "seen_status": "assigned"} if method == "POST" else None
+        response = client.open(url, method=method, data=data)
+        response.close()  # a download keeps its file open until closed
+        endpoint = rule.endpoint
+        if who == "anonymous":
+            expected = {302}
+        elif endpoint in FOR_EVERY_ROLE:
+            expected = {200, 400}
+        elif who == "other-institution":
+            expected = {404} if endpoint in REQUEST_SPECIFIC else ({403} if endpoint.startswith("admin.") else {200})
+        elif who == "admin":
+            expected = {403} if endpoint in WORKSPACE else {200, 303, 400, 404}
+        else:  # coordinator: every request, no administration
+            expected = {403} if endpoint.startswith("admin.") else {200, 303, 409}
+        assert response.status_code in expected, (who, method, url, response.status_code)
+        if who == "anonymous":
+            assert "/zh/staff/login" in response.headers["Location"]
+        checked += 1
+    assert checked >= 15
+    with app.app_context():  # nobody but the coordinator could change the request
+        status = db.session.get(AssistanceRequest, bank_request["request_id"]).status
+    assert status == ("accepted" if who == "coordinator" else "assigned")
+
+
+def test_staff_and_admin_roots_redirect_by_language(client):
+    response = client.get("/staff/", headers={"Accept-Language": "en-GB,en;q=0.9"})
+    assert response.status_code == 302 and response.headers["Location"].endswith("/en/staff/")
+    assert client.get("/admin/").headers["Location"].endswith("/zh/admin/")
