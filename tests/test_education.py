@@ -231,3 +231,15 @@ def test_checker_rejects_languages_that_disagree_on_level_or_duration(app, make_
 def test_checker_rejects_a_link_to_a_missing_material(app, make_content):
     problems = problems_for(app, make_content, zh=material_file("zh", body=BODY["zh"] + "[x](/zh/education/nope)\n"))
     assert "education/demo.zh.md: broken internal link /zh/education/nope" in problems
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_materials_visit_link_opens_the_school_visit_form_prefilled(client, catalog, lang):
+    page = catalog.get("education", "class-logo", lang)
+    html = client.get(f"/{lang}/education/class-logo").get_data(as_text=True)
+    href = re.search(r'class="button" href="(/' + lang + r'/requests/new\?[^"]*)"', html).group(1)
+    form = client.get(href.replace("&amp;", "&")).get_data(as_text=True)
+    description = re.search(r'<textarea[^>]*name="description"[^>]*>([^<]*)</textarea>', form).group(1)
+    assert page.title in description.replace("&#34;", '"').replace("&#39;", "'")
+    assert re.search(r'value="school"[^>]*checked|checked[^>]*value="school"', form)
+    assert f'action="/{lang}/requests/new?type=school-visit"' in form
