@@ -18,7 +18,7 @@ from portal.indicators import views as indicators_views
 from portal.intake import views as intake_views
 from portal.search import init_app as init_search
 from portal.staff import views as staff_views
-from portal.views import institutions, pages, report, search_page, site
+from portal.views import education, institutions, pages, report, search_page, site
 
 csrf = CSRFProtect()
 
@@ -64,4 +64,5 @@ def create_app(config=None):
     app.register_blueprint(subscription_views.bp, url_prefix="/<language:lang>")
     app.register_blueprint(institutions.bp, url_prefix="/<language:lang>")
     app.register_blueprint(indicators_views.bp, url_prefix="/<language:lang>")
+    app.register_blueprint(education.bp, url_prefix="/<language:lang>/education")
     return app

@@ -12,7 +12,8 @@ FIXED_PATHS = ["/", "/guides/", "/education/", "/about", "/privacy", "/accessibi
 
 def all_paths(catalog):
     guides = [f"/guides/{page.slug}" for page in catalog.in_section("guides", "zh")]
-    return FIXED_PATHS + guides
+    materials = [f"/education/{page.slug}" for page in catalog.in_section("education", "zh")]
+    return FIXED_PATHS + guides + materials
 
 
 def test_there_are_the_seven_required_guides(catalog):

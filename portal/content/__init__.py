@@ -33,6 +33,8 @@ def link_resolver(app, pages):
             return ("guides", args["slug"], args["lang"]) in page_keys
         if endpoint == "alerts.detail":
             return ("alerts", args["slug"], args["lang"]) in page_keys
+        if endpoint == "education.material":
+            return ("education", args["slug"], args["lang"]) in page_keys
         return True
 
     return resolve

@@ -61,6 +61,11 @@ class Page:
     toc: tuple
     text: str
     path: str  # relative to the content folder, for messages
+    # Education materials only (see MATERIAL_FIELDS in schema.py); empty for other kinds.
+    levels: tuple = ()
+    material_kind: str = None
+    duration: int = None
+    subjects: tuple = ()
 
     @property
     def key(self):
@@ -166,6 +171,12 @@ class Catalog:
     def guides(self, lang, topic=None, audience=None):
         return [p for p in self.in_section("guides", lang)
                 if (topic is None or topic in p.topics) and (audience is None or audience in p.audience)]
+
+    def materials(self, lang, levels=(), material_kinds=()):
+        """Education materials matching any of the levels and any of the kinds (empty: all)."""
+        return [p for p in self.in_section("education", lang)
+                if (not levels or set(levels) & set(p.levels))
+                and (not material_kinds or p.material_kind in material_kinds)]
 
 
 def load_catalog(content_dir, today=None):

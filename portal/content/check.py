@@ -9,7 +9,7 @@ import re
 from collections import defaultdict
 
 from portal.content.catalog import LANGUAGES
-from portal.content.schema import ALERT_SECTIONS, GUIDE_SECTIONS, SHARED_KEYS
+from portal.content.schema import ALERT_SECTIONS, GUIDE_SECTIONS, MATERIAL_SECTIONS, SHARED_KEYS
 
 _HREF = re.compile(r'href="([^"]*)"')
 
@@ -47,6 +47,14 @@ def _section_problems(page, sections):
         yield f"{page.path}: {page.kind} sections must be {list(expected)}: {'; '.join(detail)}"
 
 
+def _material_problems(page):
+    headings = MATERIAL_SECTIONS[page.lang]
+    needed = ["objectives"] + (["answers"] if page.material_kind == "quiz" else [])
+    for need in needed:
+        if headings[need] not in page.h2_titles:
+            yield f"{page.path}: a {page.material_kind} needs a '## {headings[need]}' section"
+
+
 def _link_problems(page, resolve_link):
     anchors = set(re.findall(r'id="([^"]*)"', page.html))
     for href in _HREF.findall(page.html):
@@ -71,5 +79,7 @@ def check_pages(pages, load_problems, resolve_link):
             problems.extend(_section_problems(page, GUIDE_SECTIONS))
         elif page.kind == "alert":
             problems.extend(_section_problems(page, ALERT_SECTIONS))
+        elif page.kind == "material":
+            problems.extend(_material_problems(page))
         problems.extend(_link_problems(page, resolve_link))
     return problems

@@ -13,13 +13,14 @@ from flask_babel import lazy_gettext as _l
 from portal.intake.choices import INDUSTRIES
 
 # Folder under content/ -> the one kind of page it holds.
-SECTIONS = {"guides": "guide", "pages": "page", "alerts": "alert"}
+SECTIONS = {"guides": "guide", "pages": "page", "alerts": "alert", "education": "material"}
 
 # What a published page is, as search results and facets name it.
 KIND_LABELS = {
     "guide": _l("Guide"),
     "page": _l("Information page"),
     "alert": _l("Overseas risk alert"),
+    "material": _l("Teaching material"),
 }
 
 TOPICS = {
@@ -103,9 +104,6 @@ ALERT_SECTIONS = {
 }
 
 SUMMARY_MAX = 300  # an English sentence needs about twice the characters of its Chinese twin
-# Keys whose values both languages of one page must share.
-SHARED_KEYS = ("kind", "topics", "audience", "request_type", "order", "date", "regions", "industries", "risk",
-               "severity")
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
@@ -186,6 +184,64 @@ class Field:
     default: object = None
 
 
+# --- Education materials (content/education/, served at /<lang>/education/<slug>) -------------
+# Teachers look for material by school level and by what kind of material it is; the hub's
+# filters, the checker and content/README.md all read these lists.
+
+LEVELS = {
+    "primary": _l("Primary school"),
+    "junior": _l("Junior secondary"),
+    "senior": _l("Senior secondary"),
+    "vocational": _l("Vocational school"),
+    "university": _l("University"),
+}
+
+MATERIAL_KINDS = {
+    "lesson-plan": _l("Lesson plan"),
+    "activity": _l("Activity"),
+    "quiz": _l("Quiz"),
+    "reading": _l("Reading"),
+}
+
+# School subjects a material fits into, so a teacher sees where it can be used in the timetable.
+SUBJECTS = {
+    "morality-law": _l("Morality and law"),
+    "chinese": _l("Chinese"),
+    "art": _l("Art"),
+    "science": _l("Science"),
+    "information-technology": _l("Information technology"),
+    "general-technology": _l("General technology"),
+    "class-meeting": _l("Class meeting"),
+    "vocational-skills": _l("Vocational skills"),
+    "research-methods": _l("Research methods"),
+    "law": _l("Law"),
+}
+
+DURATION_MAX = 240  # minutes: anything longer is a project, not a material for one session
+
+# The headings a material must have (checked by `flask content check`): every material states
+# its objectives; a quiz also gives its answers, so a teacher never has to guess them.
+MATERIAL_SECTIONS = {
+    "zh": {"objectives": "学习目标", "answers": "答案与讲解"},
+    "en": {"objectives": "Objectives", "answers": "Answers and explanations"},
+}
+
+
+def _duration(value):
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= DURATION_MAX:
+        raise ValueError(f"must be whole minutes from 1 to {DURATION_MAX}")
+    return value
+
+
+MATERIAL_FIELDS = (
+    Field("levels", _ids(LEVELS), ("material",), ()),
+    Field("material_kind", _choice(MATERIAL_KINDS), ("material",)),
+    Field("duration", _duration, ("material",)),  # minutes of class time
+    Field("subjects", _ids(SUBJECTS), ("material",), ()),
+)
+MATERIAL_SHARED_KEYS = ("levels", "material_kind", "duration", "subjects")
+
+
 ALL_KINDS = tuple(SECTIONS.values())
 
 FIELDS = (
@@ -198,14 +254,18 @@ FIELDS = (
     Field("order", _order, (), 100),
     Field("updated", parse_date, ALL_KINDS),
     Field("reviewed", parse_date, ALL_KINDS),
-    Field("sources", _sources, ("guide", "alert"), ()),
+    Field("sources", _sources, ("guide", "alert", "material"), ()),
     # Alerts: the day the event happened or the rule was published or took effect (lists sort by it)
     Field("date", parse_date, ("alert",)),
     Field("regions", _ids(REGIONS), ("alert",), ()),
     Field("industries", _ids(INDUSTRIES), ("alert",), ()),
     Field("risk", _choice(RISK_TYPES), ("alert",)),
     Field("severity", _choice(SEVERITIES), ("alert",)),
+    *MATERIAL_FIELDS,
 )
+# Keys whose values both languages of one page must share.
+SHARED_KEYS = ("kind", "topics", "audience", "request_type", "order", "date", "regions", "industries", "risk",
+               "severity", *MATERIAL_SHARED_KEYS)
 FIELD_NAMES = tuple(field.name for field in FIELDS)
 
 

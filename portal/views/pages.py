@@ -1,5 +1,7 @@
 """The published pages under /<lang>/: home, the guides hub, guides and the fixed pages.
 
+(The education hub and its materials are in portal/views/education.py.)
+
 Pages without query-string choices are @rendered_once (see portal/page_cache.py).
 """
 
@@ -22,8 +24,10 @@ def page_endpoint(page):
         return "pages.guide", {"slug": page.slug}
     if page.section == "alerts":
         return "alerts.detail", {"slug": page.slug}
+    if page.section == "education":
+        return "education.material", {"slug": page.slug}
     if page.slug == "education":
-        return "pages.education", {}
+        return "education.hub", {}  # the page's text introduces the hub
     return f"pages.{page.slug}", {}
 
 
@@ -58,12 +62,6 @@ def guide(slug):
         abort(404)
     return render_template("guide.html", page=page, topics=TOPICS, audiences=AUDIENCES,
                            request_types=REQUEST_TYPES)
-
-
-@bp.get("/education/")
-@rendered_once
-def education():
-    return _fixed_page("education")
 
 
 def _fixed_page(slug):
