@@ -29,17 +29,7 @@ RULE_FIELDS = ("priority", "request_type", "county", "industry", "institution_id
 USER_FIELDS = ("email", "name", "role", "institution_id", "lang", "active")
 
 
-@bp.before_request
-@auth.require_role("admin")
-def administrators_only():
-    g.staff_area = True
-    return auth.check_idle()
-
-
-@bp.after_request
-def no_store(response):
-    response.headers["Cache-Control"] = "no-store"
-    return response
+auth.private_area(bp, "admin")
 
 
 def snapshot(record, fields):

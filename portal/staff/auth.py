@@ -114,6 +114,24 @@ def check_idle():
     return None
 
 
+def private_area(blueprint, *roles):
+    """Wire a blueprint of the staff area: idle sessions end, pages are never stored by browsers
+    or proxies, and, when `roles` are given, every route of it needs one of them."""
+    @blueprint.before_request
+    def check_session():
+        if roles:
+            if not current_user.is_authenticated:
+                return login_manager.unauthorized()
+            if current_user.role not in roles:
+                abort(403)
+        return check_idle()
+
+    @blueprint.after_request
+    def no_store(response):
+        response.headers["Cache-Control"] = "no-store"
+        return response
+
+
 def require_role(*roles):
     """Signed in, and one of `roles`; other roles get 403 (signed-in users know the area exists)."""
     def decorator(view):

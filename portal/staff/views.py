@@ -84,16 +84,7 @@ def reset_limit():
     return current_app.config["RESET_RATE_LIMIT"]
 
 
-@bp.before_request
-def staff_pages_are_private():
-    g.staff_area = True
-    return auth.check_idle()
-
-
-@bp.after_request
-def no_store(response):
-    response.headers["Cache-Control"] = "no-store"
-    return response
+auth.private_area(bp)  # the sign-in pages are open; every other route names its roles
 
 
 def home_for(user):
