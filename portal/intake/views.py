@@ -78,10 +78,20 @@ def new():
                 "county", "industry", "description")}
             values["credit_code"] = values["credit_code"] or None
             details = {name: _plain(form[name].data) for name in own_fields(form)}
-            saved, _created = service.submit(
-                values, details, uploads, request_type=request_type, lang=g.lang,
-                privacy_version=privacy_version(g.lang), upload_dir=current_app.config["UPLOAD_DIR"],
-                status_url_for=lambda req: status_url(req, external=True), site_url=current_app.config["SITE_URL"])
+            try:
+                saved, _created = service.submit(
+                    values, details, uploads, request_type=request_type, lang=g.lang,
+                    privacy_version=privacy_version(g.lang), upload_dir=current_app.config["UPLOAD_DIR"],
+                    status_url_for=lambda req: status_url(req, external=True),
+                    site_url=current_app.config["SITE_URL"])
+            except OSError as error:
+                # Upload storage full, read-only or gone: submit() saved nothing and removed its
+                # files. Say so and give the form back with everything typed still in it.
+                current_app.logger.error("upload storage failed: %s", type(error).__name__)
+                form.attachments.errors = [_("Your attachments could not be stored just now, so nothing was "
+                                             "saved. Please try again later, or send the form without "
+                                             "attachments.")]
+                return private((render_form(request_type, form, files_dropped=True), 503))
             return redirect(status_url(saved) + "?submitted=1", code=303)
     if request.method == "POST":
         files_dropped = any(f.filename for f in request.files.getlist(form.attachments.name))
