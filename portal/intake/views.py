@@ -12,6 +12,7 @@ from portal.db import db
 from portal.intake import service
 from portal.intake.forms import FORMS, own_fields
 from portal.intake.uploads import MAX_BYTES, MAX_FILES, UploadRefused, check_uploads
+from portal.intake.validators import has_unreadable_characters, is_token
 from portal.limits import limiter
 from portal.models import AssistanceRequest
 
@@ -129,7 +130,7 @@ def _plain(value):
 
 @bp.get("/status/<token>")
 def status(token):
-    if len(token) > 64:
+    if not is_token(token):
         abort(404)
     req = db.session.scalar(select(AssistanceRequest).where(AssistanceRequest.status_token == token))
     if req is None:
@@ -145,6 +146,8 @@ def status(token):
 def track():
     number = (request.form.get("number") or "").strip().upper()[:20]
     digits = (request.form.get("digits") or "").strip()[:4]
+    if has_unreadable_characters(number) or has_unreadable_characters(digits):
+        number, digits = "", ""  # PostgreSQL refuses NUL in a query; such a number matches nothing anyway
     not_found = False
     if request.method == "POST":
         req = db.session.scalar(select(AssistanceRequest).where(AssistanceRequest.tracking_number == number)) \
