@@ -4,7 +4,7 @@ import logging
 
 from flask_wtf.csrf import CSRFProtect
 
-from portal import assets, db, errors, i18n, intake, limits, notify, page_cache, security, seed, translations
+from portal import assets, backup, db, errors, i18n, intake, limits, notify, page_cache, security, seed, translations
 from portal import config as settings
 from portal.content import init_app as init_content
 from portal.intake import views as intake_views
@@ -36,6 +36,7 @@ def create_app(config=None):
     intake.init_app(app)
     notify.init_app(app)
     seed.init_app(app)
+    backup.init_app(app)
     errors.init_app(app)
     translations.init_app(app)
 
