@@ -109,12 +109,16 @@ def sqlmap_targets(base, status_url, number):
     ]
 
 
-def run_sqlmap(base, status_url, number, work, cookie):
+def run_sqlmap(base, status_url, number, work, cookie, thorough):
     findings = []
+    # Default: every parameter with boolean, error, UNION and stacked-query payloads (minutes).
+    # --thorough adds level 3 / risk 2 and time-based blind payloads (an hour or more on 2 cores).
+    depth = ["--level", "3", "--risk", "2", "--technique", "BEUST", "--time-sec", "2"] if thorough \
+        else ["--level", "1", "--risk", "1", "--technique", "BEUS"]
     for name, args in sqlmap_targets(base, status_url, number):
         out = work / "sqlmap" / re.sub(r"\W+", "-", name)
         command = ["sqlmap", "--batch", "--flush-session", "--disable-coloring", "--output-dir", str(out),
-                   "--level", "3", "--risk", "2", "--technique", "BEUST", "--time-sec", "2", "--threads", "2",
+                   *depth, "--threads", "2",
                    "--random-agent", "--skip-waf", "--referer", f"{base}/", *args]
         if cookie:
             command += ["--cookie", f"session={cookie}"]
@@ -163,6 +167,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--keep", action="store_true", help="keep the work folder (reports, logs)")
     parser.add_argument("--only", choices=["sqlmap", "wapiti"])
+    parser.add_argument("--thorough", action="store_true", help="sqlmap level 3, risk 2, time-based too; slow")
     args = parser.parse_args()
     missing = [tool for tool in ("sqlmap", "wapiti", "openssl") if not shutil.which(tool)]
     if missing:
@@ -175,7 +180,7 @@ def main():
         cookie = staff_session(base)
         print(f"scanning {base} (work folder {work})")
         if args.only != "wapiti":
-            findings += run_sqlmap(base, status_url, number, work, cookie)
+            findings += run_sqlmap(base, status_url, number, work, cookie, args.thorough)
         if args.only != "sqlmap":
             findings += run_wapiti(base, work, cookie)
         errors = [line for line in (work / "gunicorn.log").read_text(errors="replace").splitlines()
