@@ -29,6 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.intake import verify  # noqa: E402 (the same check as the intake benchmark)
 from tests.live import FIELDS, flask, portal_env, start_gunicorn, stop  # noqa: E402
 from tests.services import POSTGRES_URL, answers, free_port  # noqa: E402
 
@@ -136,30 +137,6 @@ def tree_memory(master_pid):
     return rss / 1024, pss / 1024
 
 
-def verify(env, tokens):
-    """(stored once, missing, duplicated, without their two messages, rows nobody was told of)."""
-    os.environ.update({key: value for key, value in env.items() if key.startswith(("PORTAL_", "DATABASE_"))})
-    from sqlalchemy import func, select
-
-    from portal import create_app
-    from portal.db import db
-    from portal.models import AssistanceRequest, OutboxMessage
-
-    app = create_app()
-    with app.app_context():
-        counts = dict(db.session.execute(select(AssistanceRequest.status_token, func.count())
-                                         .group_by(AssistanceRequest.status_token)).all())
-        outbox = dict(db.session.execute(select(AssistanceRequest.status_token, func.count(OutboxMessage.id))
-                                         .join(OutboxMessage, OutboxMessage.request_id == AssistanceRequest.id)
-                                         .group_by(AssistanceRequest.status_token)).all())
-        db.engine.dispose()
-    once = sum(1 for t in tokens if counts.get(t) == 1)
-    missing = sum(1 for t in tokens if t not in counts)
-    duplicated = sum(1 for t in tokens if counts.get(t, 0) > 1) + (len(tokens) - len(set(tokens)))
-    without = sum(1 for t in tokens if outbox.get(t) != 2)
-    return once, missing, duplicated, without, len(set(counts) - set(tokens))
-
-
 def percentile(values, share):
     if not values:
         return float("nan")
@@ -210,7 +187,7 @@ def run(name, database_url, args):
     latencies = {kind: [v for r in results for v in r[0][kind]] for kind, _w in MIX}
     errors = {kind: sum(r[1][kind] for r in results) for kind, _w in MIX}
     tokens = [t for r in results for t in r[2]]
-    once, missing, duplicated, without, unacknowledged = verify(env, tokens)
+    once, missing, duplicated, without = verify(env, tokens)
     total = sum(len(v) for v in latencies.values())
     print(f"\n{name}: {args.workers} workers, {args.clients} clients, {elapsed:.0f} s, "
           f"{total / elapsed:.0f} requests/s ok ({sum(errors.values())} errors)")
@@ -222,8 +199,7 @@ def run(name, database_url, args):
               f" {percentile(values, .95):>8.1f} {percentile(values, .99):>8.1f} {errors[kind]:>7}")
     print("  (a submission is its form GET plus the POST, timed together)")
     print(f"  database: {len(tokens)} acknowledged, {once} stored exactly once, {missing} lost, "
-          f"{duplicated} duplicated, {without} without their two e-mails, "
-          f"{unacknowledged} stored but never acknowledged")
+          f"{duplicated} duplicated, {without} without their two e-mails")
     print(f"  memory of the gunicorn tree (master + {args.workers} workers), peak: RSS sum {peak[0]:.0f} MB, "
           f"PSS sum {peak[1]:.0f} MB (target <= 300 MB)")
 
