@@ -91,7 +91,8 @@ def sqlmap_targets(base, status_url, number):
     """(name, sqlmap arguments) for each form and query string; the CSRF token is refetched from
     the form's page for every request (sqlmap's --csrf-token)."""
     form = f"{base}/zh/requests/new?type=general"
-    body = urllib.parse.urlencode({**FIELDS, "csrf_token": "x", "form_token": "scan" + "x" * 28})
+    # no form_token: each probe is then a new submission, so every payload reaches the INSERT
+    body = urllib.parse.urlencode({**FIELDS, "csrf_token": "x"})
     return [
         ("search", ["-u", f"{base}/zh/search?q=%E5%95%86%E6%A0%87&kind=guide&topic=trademark"
                           "&audience=enterprise&page=1"]),
@@ -100,7 +101,7 @@ def sqlmap_targets(base, status_url, number):
         ("request form (GET)", ["-u", f"{base}/en/requests/new?type=general&topic=school"]),
         ("request form (POST)", ["-u", form, "--data", body, "--csrf-token", "csrf_token", "--csrf-url", form,
                                  "-p", "organisation,contact_name,phone,email,county,industry,description,"
-                                       "credit_code,applicant_kind,form_token"]),
+                                       "credit_code,applicant_kind"]),
         ("tracking (POST)", ["-u", f"{base}/en/requests/track",
                              "--data", urllib.parse.urlencode({"csrf_token": "x", "number": number, "digits": "1234"}),
                              "--csrf-token", "csrf_token", "--csrf-url", form, "-p", "number,digits"]),

@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.live import Visitor, flask, portal_env, start_gunicorn, stop  # noqa: E402
+from tests.live import flask, portal_env, start_gunicorn, stop  # noqa: E402
 from tests.services import free_port  # noqa: E402
 
 LIGHTHOUSE = "lighthouse@12.8.2"
@@ -31,11 +31,11 @@ CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 FLOOR = 95
 
 
-def pages(base, lang, status_path):
+def pages(lang):
     query = urllib.parse.quote("商标" if lang == "zh" else "trademark")
     return [("home", f"/{lang}/"), ("guide", f"/{lang}/guides/trademark-registration"),
             ("search", f"/{lang}/search?q={query}"), ("request form", f"/{lang}/requests/new?type=general"),
-            ("tracking", f"/{lang}/requests/track"), ("status", status_path.replace("/zh/", f"/{lang}/", 1))]
+            ("tracking", f"/{lang}/requests/track")]
 
 
 def audit(url, work, desktop):
@@ -65,7 +65,7 @@ def main():
     if not shutil.which("npx") or not Path(CHROME).exists():
         raise SystemExit(f"needs npx (Node 20) and {CHROME}")
     work = Path(tempfile.mkdtemp(prefix="portal-lighthouse-"))
-    env = portal_env(work / "instance", PORTAL_SUBMIT_RATE_LIMIT="1000 per hour")
+    env = portal_env(work / "instance", GUNICORN_LOG_LEVEL="warning")
     for command in (["db", "upgrade"], ["seed", "demo"], ["search", "build"]):
         flask(env, *command, timeout=600)
     port = free_port()
@@ -74,13 +74,10 @@ def main():
     base = f"http://127.0.0.1:{port}"
     low = []
     try:
-        visitor = Visitor(base)
-        token = visitor.submit(visitor.open_form())
-        status_path = f"/zh/requests/status/{token}"
         print(f"Lighthouse {LIGHTHOUSE.split('@')[1]}, {'desktop' if args.desktop else 'mobile'}, {CHROME}")
         print(f"  {'page':<26} " + " ".join(f"{name[:14]:>14}" for name in CATEGORIES))
         for lang in ("zh", "en"):
-            for name, path in pages(base, lang, status_path):
+            for name, path in pages(lang):
                 scores, failing = audit(base + path, work, args.desktop)
                 print(f"  {lang + ' ' + name:<26} " + " ".join(f"{scores[c]:>14}" for c in CATEGORIES))
                 for audit_id, title in failing:
