@@ -138,7 +138,7 @@ def run_wapiti(base, work, cookie):
     report = work / "wapiti.json"
     command = ["wapiti", "-u", f"{base}/", "--scope", "folder", "-m", WAPITI_MODULES, "--no-bugreport",
                "--flush-session", "--store-session", str(work / "wapiti-session"), "-f", "json", "-o", str(report),
-               "-d", "4", "--max-links-per-page", "40", "--max-scan-time", "600", "--max-attack-time", "180",
+               "-d", "4", "--max-links-per-page", "40", "--max-scan-time", "1200", "--max-attack-time", "60",
                "-s", f"{base}/zh/requests/new?type=general", "-s", f"{base}/en/requests/new?type=general",
                "-s", f"{base}/zh/search?q=%E5%95%86%E6%A0%87", "-s", f"{base}/en/requests/track",
                "-v", "1"]  # no -x: wapiti 3.0.4's exclusion patterns fail to compile on Python 3.11

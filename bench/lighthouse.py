@@ -61,6 +61,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--desktop", action="store_true", help="desktop preset instead of mobile emulation")
     parser.add_argument("--keep", action="store_true", help="keep the JSON reports")
+    parser.add_argument("--page", action="append", help="only these pages (home, guide, search, request form, "
+                                                        "tracking); repeatable")
     args = parser.parse_args()
     if not shutil.which("npx") or not Path(CHROME).exists():
         raise SystemExit(f"needs npx (Node 20) and {CHROME}")
@@ -78,6 +80,8 @@ def main():
         print(f"  {'page':<26} " + " ".join(f"{name[:14]:>14}" for name in CATEGORIES))
         for lang in ("zh", "en"):
             for name, path in pages(lang):
+                if args.page and name not in args.page:
+                    continue
                 scores, failing = audit(base + path, work, args.desktop)
                 print(f"  {lang + ' ' + name:<26} " + " ".join(f"{scores[c]:>14}" for c in CATEGORIES))
                 for audit_id, title in failing:
