@@ -33,6 +33,20 @@ from tests.services import free_port  # noqa: E402
 
 WAPITI_MODULES = ("backup,blindsql,cookieflags,crlf,csp,csrf,exec,file,htaccess,http_headers,methods,"
                   "permanentxss,redirect,sql,ssrf,xss,xxe")
+# Findings examined and accepted, each with its reason; matched on (wapiti category, text in the
+# finding). Anything else fails the scan. Keep this list short and re-examine it on upgrades.
+ACCEPTED = {
+    ("Cross Site Request Forgery", "/requests/new"):
+        "wapiti 3.0.4's own replay of the form already fails the CSRF check (over HTTPS Flask-WTF also wants "
+        "a same-site Referer, which browsers send and wapiti's replay does not), so both of its requests get "
+        "the same 'form expired' page. With a session cookie and Referer a real token gets the form's "
+        "validation page and a forged one the 400 'form expired' page (tests/test_bad_input.py, "
+        "tests/test_intake.py).",
+    ("HTTP Secure Headers", "X-XSS-Protection"):
+        "X-XSS-Protection is deprecated: browsers removed the XSS auditor and '1; mode=block' enabled "
+        "cross-site leaks in the ones that had it. The Content-Security-Policy without 'unsafe-inline' is "
+        "the protection (OWASP Secure Headers Project: do not set it, or set 0).",
+}
 INSECURE = ssl.create_default_context()
 INSECURE.check_hostname = False
 INSECURE.verify_mode = ssl.CERT_NONE  # our own throwaway certificate, on loopback only
@@ -154,10 +168,16 @@ def run_wapiti(base, work, cookie):
     findings = []
     for section in ("vulnerabilities", "anomalies"):
         for kind, items in data.get(section, {}).items():
-            print(f"  wapiti {section[:-1]} {kind}: {len(items)}")
+            print(f"  wapiti {section} {kind}: {len(items)}")
             for item in items:
-                findings.append(f"wapiti {kind}: {item.get('method')} {item.get('path')} "
-                                f"{item.get('parameter', '')}: {item.get('info', '')}")
+                finding = f"wapiti {kind}: {item.get('method')} {item.get('path')} " \
+                          f"{item.get('parameter', '')}: {item.get('info', '')}"
+                reason = next((why for (category, text), why in ACCEPTED.items()
+                               if category == kind and text in finding), None)
+                if reason:
+                    print(f"    accepted: {finding}\n      because {reason}")
+                else:
+                    findings.append(finding)
     crawled = data.get("infos", {}).get("crawled_pages")
     print(f"  wapiti: {crawled if crawled is not None else '?'} pages crawled; additional notes: "
           f"{sum(len(v) for v in data.get('additionals', {}).values())}")
