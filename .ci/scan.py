@@ -37,11 +37,11 @@ WAPITI_MODULES = ("backup,blindsql,cookieflags,crlf,csp,csrf,exec,file,htaccess,
 # finding). Anything else fails the scan. Keep this list short and re-examine it on upgrades.
 ACCEPTED = {
     ("Cross Site Request Forgery", "/requests/new"):
-        "wapiti 3.0.4's own replay of the form already fails the CSRF check (over HTTPS Flask-WTF also wants "
-        "a same-site Referer, which browsers send and wapiti's replay does not), so both of its requests get "
-        "the same 'form expired' page. With a session cookie and Referer a real token gets the form's "
-        "validation page and a forged one the 400 'form expired' page (tests/test_bad_input.py, "
-        "tests/test_intake.py).",
+        "wapiti 3.0.4's unmodified request already fails the CSRF check (its crawl stored a 400 'form "
+        "expired' page for it, not the form with validation messages; over HTTPS Flask-WTF also wants the "
+        "session cookie and a same-site Referer), so its two requests get the same page. A real token with "
+        "cookie and Referer gets the form's validation page, a forged one the 'form expired' page "
+        "(checked with python-requests; tests/test_bad_input.py, tests/test_intake.py).",
     ("HTTP Secure Headers", "X-XSS-Protection"):
         "X-XSS-Protection is deprecated: browsers removed the XSS auditor and '1; mode=block' enabled "
         "cross-site leaks in the ones that had it. The Content-Security-Policy without 'unsafe-inline' is "
