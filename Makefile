@@ -8,7 +8,7 @@ PORT ?= 8000
 export PORT
 
 .DEFAULT_GOAL := help
-.PHONY: outbox-worker help run install dev-install translations compile-translations instance search-index check test test-fast lint bench bench-pages bench-search bench-intake clean
+.PHONY: scan bench-load lighthouse outbox-worker help run install dev-install translations compile-translations instance search-index check test test-fast lint bench bench-pages bench-search bench-intake clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-22s %s\n", $$1, $$2}'
@@ -76,6 +76,15 @@ bench-search: install compile-translations ## 10,000 synthetic documents: index 
 
 bench-intake: install compile-translations ## Submissions/s under gunicorn on SQLite and PostgreSQL, nothing lost
 	$(PY) bench/intake.py
+
+scan: install compile-translations ## sqlmap + wapiti against a local HTTPS instance with demo data; fails on any finding
+	$(PY) .ci/scan.py
+
+bench-load: install compile-translations ## 60 s mixed traffic (guides, searches, submissions) on SQLite and PostgreSQL; memory of 4 workers
+	$(PY) bench/load.py
+
+lighthouse: install compile-translations ## Lighthouse scores of the main pages in both languages (target 100, none below 95)
+	$(PY) bench/lighthouse.py
 
 clean: ## Remove the virtualenv, compiled catalogs and caches
 	rm -rf $(VENV) translations/*/LC_MESSAGES/*.mo .pytest_cache .ruff_cache search_index

@@ -4,7 +4,21 @@ import logging
 
 from flask_wtf.csrf import CSRFProtect
 
-from portal import assets, db, errors, i18n, intake, limits, notify, page_cache, security, seed, staff, translations
+from portal import (
+    assets,
+    backup,
+    db,
+    errors,
+    i18n,
+    intake,
+    limits,
+    notify,
+    page_cache,
+    security,
+    seed,
+    staff,
+    translations,
+)
 from portal import config as settings
 from portal.admin import views as admin_views
 from portal.alerts import init_app as init_alerts
@@ -49,6 +63,7 @@ def create_app(config=None):
     seed.init_app(app)
     init_indicators(app)
     init_alerts(app, csrf)
+    backup.init_app(app)
     errors.init_app(app)
     translations.init_app(app)
 

@@ -7,6 +7,7 @@ development secret, because a guessable key lets anyone forge sessions and CSRF 
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 DEV_SECRET = "dev-only-not-secret"  # noqa: S105 (the known value production refuses)
@@ -52,7 +53,24 @@ def from_environment():
         "SLA_WORKING_DAYS": _env("PORTAL_SLA_WORKING_DAYS", "2"),
         "SLA_CHECK_MINUTES": float(_env("PORTAL_SLA_CHECK_MINUTES", 10)),
         "RETENTION_DAYS": int(_env("PORTAL_RETENTION_DAYS", 3 * 365)),
+        # Host names the portal answers to (comma-separated); empty: any in development, the
+        # SITE_URL's host in production. A forged Host header is refused with 400.
+        "TRUSTED_HOSTS": _host_list(_env("PORTAL_TRUSTED_HOSTS", "")),
+        # Reverse proxies / load balancers in front whose X-Forwarded-For/-Proto are believed: the
+        # client address the rate limits count, and whether the request came over HTTPS.
+        "PROXY_HOPS": int(_env("PORTAL_PROXY_HOPS", 0)),
+        # Form parsing bounds (Werkzeug): a body of thousands of parts or a huge text field is
+        # refused with 413 before any view runs. The request form has about 25 parts.
+        "MAX_FORM_PARTS": int(_env("PORTAL_MAX_FORM_PARTS", 200)),
+        "MAX_FORM_MEMORY_SIZE": int(_env("PORTAL_MAX_FORM_MEMORY_BYTES", 200 * 1024)),
+        # Separates this deployment's rate-limit counters in a shared Redis.
+        "RATELIMIT_KEY_PREFIX": _env("PORTAL_RATELIMIT_KEY_PREFIX", "portal"),
     }
+
+
+def _host_list(text):
+    hosts = [host.strip() for host in text.split(",") if host.strip()]
+    return hosts or None
 
 
 def validate(config):
@@ -63,3 +81,6 @@ def validate(config):
         key = config["SECRET_KEY"]
         if key == DEV_SECRET or len(key) < 32:
             raise ConfigError("PORTAL_ENV=production needs SECRET_KEY set to a random value of 32 or more characters")
+        if not config.get("TRUSTED_HOSTS"):
+            # Never "any host" in production: the site's own name is the least that is true.
+            config["TRUSTED_HOSTS"] = [urlsplit(config["SITE_URL"]).hostname]

@@ -8,9 +8,11 @@ import logging
 import secrets
 
 from flask import render_template, request
+from flask.globals import request_ctx
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from sqlalchemy.exc import DBAPIError, DisconnectionError, OperationalError
+from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -26,10 +28,18 @@ MESSAGES = {
           _l("You have tried this many times in a short while. Please wait a few minutes and try again.")),
     413: (_l("Upload too large"),
           _l("What you sent is larger than the portal accepts. Send smaller files, or fewer at a time.")),
+    503: (_l("The portal is briefly unavailable"),
+          _l("Part of the portal is not answering just now, so nothing you sent was saved. "
+             "Please try again in a few minutes.")),
     500: (_l("Something went wrong on our side"),
           _l("The portal could not finish your request. Nothing you did caused this. "
              "Please try again in a few minutes.")),
 }
+
+
+BARE_PAGE = ('<!doctype html><html lang="zh-Hans"><meta charset="utf-8"><title>{code}</title>'
+             '<h1>无法处理该请求 · The request could not be understood</h1>'
+             '<p>请检查网址后重试。 Please check the address and try again.</p></html>')
 
 
 def render_error(code, incident=None):
@@ -55,11 +65,29 @@ def init_app(app):
         if error.code and error.code < 400:
             return error
         response = error.get_response()
+        if request_ctx.url_adapter is None:
+            # The request was refused before routing (a Host not in TRUSTED_HOSTS): no URL can be
+            # built, so the page is a fixed one, in both languages, echoing nothing it was sent.
+            response.set_data(BARE_PAGE.format(code=error.code))
+            response.content_type = "text/html; charset=utf-8"
+            return response
         body, code = render_error(error.code or 500)
         response.set_data(body)
         response.status_code = code
         response.content_type = "text/html; charset=utf-8"
         return response
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(DisconnectionError)
+    def database_unavailable(error):
+        # The database is down or unreachable: the transaction was rolled back, so nothing is
+        # half-saved. The pool reconnects by itself (pool_pre_ping) once it answers again.
+        # OperationalError is the DB-API's class for exactly this (unreachable, shut down,
+        # locked for too long), not for a bad query.
+        incident = secrets.token_hex(4)
+        log.error("incident %s: database unavailable (%s)", incident, type(error.orig if
+                  isinstance(error, DBAPIError) else error).__name__)
+        return render_error(ServiceUnavailable.code, incident)
 
     @app.errorhandler(Exception)
     def unexpected_error(error):

@@ -1,8 +1,12 @@
 """Response headers that every page carries.
 
 No inline script or style anywhere, so the policy needs no 'unsafe-inline'; frames are
-refused so no other site can overlay the portal's forms.
+refused so no other site can overlay the portal's forms. Only the methods a route names are
+accepted: TRACE and anything odd get the 405 page (Werkzeug's routing), never a 500.
 """
+
+from flask import request
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 CONTENT_SECURITY_POLICY = "; ".join((
     "default-src 'self'",
@@ -28,12 +32,17 @@ HSTS = ("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
 
 
 def init_app(app):
-    # Flask's own defaults exist (HttpOnly on, SameSite None, Secure off), so setdefault would keep
-    # them: set the portal's values unless a setting chose otherwise.
+    # Flask's defaults already hold these keys (SameSite None, Secure False), so setdefault
+    # would change nothing: set them outright.
     app.config["SESSION_COOKIE_HTTPONLY"] = True
     app.config["SESSION_COOKIE_SAMESITE"] = app.config.get("SESSION_COOKIE_SAMESITE") or "Lax"
-    if app.config["PREFERRED_URL_SCHEME"] == "https":
-        app.config["SESSION_COOKIE_SECURE"] = True
+    app.config["SESSION_COOKIE_SECURE"] = bool(app.config.get("SESSION_COOKIE_SECURE")) \
+        or app.config["PREFERRED_URL_SCHEME"] == "https"
+    if app.config.get("PROXY_HOPS"):
+        # Behind N proxies, the client address (rate limits) and scheme (HSTS, secure cookies)
+        # come from their X-Forwarded-* headers; without proxies those headers are ignored.
+        hops = app.config["PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=0, x_port=0, x_prefix=0)
 
     headers_for_every_response = SECURITY_HEADERS + ((HSTS,) if app.config["PREFERRED_URL_SCHEME"] == "https" else ())
     app.extensions["security_headers"] = headers_for_every_response  # also sent with cached pages
@@ -44,4 +53,6 @@ def init_app(app):
         # needs a different policy sets its own Content-Security-Policy and keeps it.
         if "Content-Security-Policy" not in response.headers:
             response.headers.extend(headers_for_every_response)
+        if request.is_secure and HSTS[0] not in response.headers:  # TLS ended at a trusted proxy
+            response.headers[HSTS[0]] = HSTS[1]
         return response

@@ -32,6 +32,12 @@ USER_FIELDS = ("email", "name", "role", "institution_id", "lang", "active")
 auth.private_area(bp, "admin")
 
 
+def shown(record):
+    """The record to prefill a form from: on GET only. On POST a form holds what was sent and
+    nothing else, so a field left out is an error rather than silently the old value."""
+    return record if request.method == "GET" else None
+
+
 def snapshot(record, fields):
     return {name: getattr(record, name) for name in fields}
 
@@ -61,7 +67,7 @@ def institution(institution_id):
     record = db.session.get(Institution, institution_id) if institution_id else None
     if institution_id and record is None:
         abort(404)
-    form = InstitutionForm(obj=record)
+    form = InstitutionForm(obj=shown(record))
     if form.validate_on_submit():
         clash = db.session.scalar(select(Institution).where(Institution.slug == form.slug.data,
                                                             Institution.id != (institution_id or 0)))
@@ -104,7 +110,7 @@ def user(user_id):
     record = db.session.get(User, user_id) if user_id else None
     if user_id and record is None:
         abort(404)
-    form = UserForm(obj=record, data={"institution": str(record.institution_id or "")} if record else None)
+    form = UserForm(obj=shown(record), data={"institution": str(record.institution_id or "")} if record else None)
     form.institution.choices = institution_choices()
     if form.validate_on_submit():
         institution_id = int(form.institution.data) if (form.institution.data or "").isdigit() else None
@@ -170,7 +176,7 @@ def rule(rule_id):
     record = db.session.get(RoutingRule, rule_id) if rule_id else None
     if rule_id and record is None:
         abort(404)
-    form = RuleForm(obj=record, data={"institution": str(record.institution_id)} if record else None)
+    form = RuleForm(obj=shown(record), data={"institution": str(record.institution_id)} if record else None)
     form.institution.choices = institution_choices()[1:]
     if form.validate_on_submit():
         institution_id = int(form.institution.data) if (form.institution.data or "").isdigit() else None

@@ -40,9 +40,10 @@ def index():
 def feed():
     filters = parse_filters(request.args)
     if filters.unknown:
-        # A feed reader shows no page, so the message goes into a plain-text answer.
-        names = ", ".join(f"{name}={value}" for name, value in filters.unknown)
-        return Response(f"Unknown filter value(s): {names}\n", status=400, mimetype="text/plain")
+        # A feed reader shows no page, so the message goes into a plain-text answer. It names the
+        # parameters, never echoes their values (which may be anything, of any length).
+        names = ", ".join(sorted({name for name, _value in filters.unknown}))
+        return Response(f"Unknown filter value in: {names}\n", status=400, mimetype="text/plain")
     alerts = _chosen_alerts(filters)[:FEED_SIZE]
     site = current_app.config["SITE_URL"]
     # A feed's <updated> is its newest change; an empty filtered feed takes the catalog's newest.

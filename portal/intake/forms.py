@@ -24,6 +24,8 @@ from portal.intake import validators
 from portal.intake.choices import APPLICANT_KINDS, COUNTIES, INDUSTRIES
 
 REQUIRED = _l("Please fill this in.")
+UNREADABLE = _l("This contains characters that cannot be read (control characters or broken text). "
+                "Please type it again.")
 
 
 def choice_list(mapping):
@@ -109,8 +111,18 @@ class RequestForm(FlaskForm):
     website = StringField(_l("Leave this field empty"), validators=[honeypot_check])
 
     def ensure_form_token(self):
-        if not self.form_token.data:
+        # A missing or forged token (not one the portal made) is replaced: the request is still
+        # saved once, and nothing odd reaches the unique column.
+        if not validators.is_token(self.form_token.data):
             self.form_token.data = secrets.token_urlsafe(24)
+
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        for field in self:
+            if isinstance(field.data, str) and validators.has_unreadable_characters(field.data):
+                field.errors = [*field.errors, UNREADABLE]
+                valid = False
+        return valid
 
 
 class PledgeFinancingForm(RequestForm):

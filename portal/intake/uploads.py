@@ -66,6 +66,12 @@ def store(upload_dir, upload):
     folder.mkdir(parents=True, exist_ok=True)
     stored_name = secrets.token_hex(16)
     path = folder / stored_name
-    with open(path, "xb") as handle:  # x: never overwrite
-        handle.write(upload.data)
+    try:
+        with open(path, "xb") as handle:  # x: never overwrite
+            handle.write(upload.data)
+            handle.flush()
+            os.fsync(handle.fileno())  # a full disk shows here, not after the request is saved
+    except OSError:
+        path.unlink(missing_ok=True)  # a disk that filled mid-write leaves no partial file behind
+        raise
     return stored_name

@@ -57,3 +57,19 @@ def normalise_email(text):
     if len(address) > 254 or not EMAIL.match(address):
         raise ValueError("email")
     return address
+
+
+# Control characters other than tab and line breaks, the replacement character (what invalid
+# UTF-8 decodes to) and lone surrogates: no browser form sends them, and PostgreSQL refuses NUL
+# in text outright. Emoji and other astral-plane characters are fine.
+UNREADABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd\ud800-\udfff]")
+TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+
+
+def has_unreadable_characters(text):
+    return bool(text) and UNREADABLE.search(text) is not None
+
+
+def is_token(text):
+    """A form or status token as the portal makes them (secrets.token_urlsafe)."""
+    return bool(text) and TOKEN.match(text) is not None

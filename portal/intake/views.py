@@ -13,6 +13,7 @@ from portal.intake import service
 from portal.intake.choices import INDUSTRIES
 from portal.intake.forms import FORMS, own_fields
 from portal.intake.uploads import MAX_BYTES, MAX_FILES, UploadRefused, check_uploads
+from portal.intake.validators import has_unreadable_characters, is_token
 from portal.limits import limiter
 from portal.models import AssistanceRequest
 
@@ -82,10 +83,20 @@ def new():
                 "county", "industry", "description")}
             values["credit_code"] = values["credit_code"] or None
             details = {name: _plain(form[name].data) for name in own_fields(form)}
-            saved, _created = service.submit(
-                values, details, uploads, request_type=request_type, lang=g.lang,
-                privacy_version=privacy_version(g.lang), upload_dir=current_app.config["UPLOAD_DIR"],
-                status_url_for=lambda req: status_url(req, external=True), site_url=current_app.config["SITE_URL"])
+            try:
+                saved, _created = service.submit(
+                    values, details, uploads, request_type=request_type, lang=g.lang,
+                    privacy_version=privacy_version(g.lang), upload_dir=current_app.config["UPLOAD_DIR"],
+                    status_url_for=lambda req: status_url(req, external=True),
+                    site_url=current_app.config["SITE_URL"])
+            except OSError as error:
+                # Upload storage full, read-only or gone: submit() saved nothing and removed its
+                # files. Say so and give the form back with everything typed still in it.
+                current_app.logger.error("upload storage failed: %s", type(error).__name__)
+                form.attachments.errors = [_("Your attachments could not be stored just now, so nothing was "
+                                             "saved. Please try again later, or send the form without "
+                                             "attachments.")]
+                return private((render_form(request_type, form, files_dropped=True), 503))
             return redirect(status_url(saved) + "?submitted=1", code=303)
     if request.method == "POST":
         files_dropped = any(f.filename for f in request.files.getlist(form.attachments.name))
@@ -140,7 +151,7 @@ def _plain(value):
 
 @bp.get("/status/<token>")
 def status(token):
-    if len(token) > 64:
+    if not is_token(token):
         abort(404)
     req = db.session.scalar(select(AssistanceRequest).where(AssistanceRequest.status_token == token))
     if req is None:
@@ -156,6 +167,8 @@ def status(token):
 def track():
     number = (request.form.get("number") or "").strip().upper()[:20]
     digits = (request.form.get("digits") or "").strip()[:4]
+    if has_unreadable_characters(number) or has_unreadable_characters(digits):
+        number, digits = "", ""  # PostgreSQL refuses NUL in a query; such a number matches nothing anyway
     not_found = False
     if request.method == "POST":
         req = db.session.scalar(select(AssistanceRequest).where(AssistanceRequest.tracking_number == number)) \

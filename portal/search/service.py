@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 
 import numpy as np
-from whoosh import index as whoosh_index
+from whoosh.filedb.filestore import FileStorage
 
 from portal.search import schema as S
 from portal.search.indexer import CURRENT
@@ -56,12 +56,35 @@ class SearchResults:
     other_language: tuple   # hits in the other language when this one has none
 
 
+class _ClosingStorage(FileStorage):
+    """Whoosh leaves files open when a corrupt index fails to load; this one closes them."""
+
+    def __init__(self, folder):
+        super().__init__(str(folder), readonly=True)
+        self.opened = []
+
+    def open_file(self, name, **kwargs):
+        handle = super().open_file(name, **kwargs)
+        self.opened.append(handle)
+        return handle
+
+    def open_or_close(self):
+        try:
+            return self.open_index()
+        except Exception:
+            for handle in self.opened:
+                handle.close()
+            raise
+        finally:
+            self.opened = []
+
+
 class _OpenIndex:
     """One build: its searcher, ranker and facet masks."""
 
     def __init__(self, folder):
         self.build = folder.name
-        self.searcher = whoosh_index.open_dir(folder).searcher()
+        self.searcher = _ClosingStorage(folder).open_or_close().searcher()
         self.reader = self.searcher.reader()
         self.ranker = Ranker(self.reader, S.CONTENT, S.TITLE_TERMS)
         size = self.ranker.size

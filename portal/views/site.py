@@ -58,6 +58,8 @@ def sitemap():
 @bp.get("/robots.txt")
 def robots():
     site = current_app.config["SITE_URL"]
-    body = "User-agent: *\nDisallow: /staff/\nDisallow: /admin/\nDisallow: /*/requests/track\n" \
+    # The tracking form itself is public and holds nothing personal (answers come by POST), so
+    # people can find it from a search engine; status pages carry noindex in their own head.
+    body = "User-agent: *\nDisallow: /staff/\nDisallow: /admin/\n" \
            f"Sitemap: {site}/sitemap.xml\n"
     return Response(body, mimetype="text/plain")

@@ -1,0 +1,225 @@
+"""Mixed traffic against gunicorn (4 workers) on SQLite and on PostgreSQL, then the database.
+
+For --seconds (60) a pool of client processes sends 70 % guide pages, 20 % searches and 10 %
+submissions (each a real one: open the form for its CSRF and form tokens, then post it), over
+keep-alive connections. Prints throughput, p50/p95/p99 per kind and errors; then checks the
+database: every acknowledged submission (303) stored exactly once with its two e-mails, nothing
+extra. Meanwhile it samples the memory of the whole gunicorn process tree (master + workers):
+RSS summed (counts the pages the preloaded app shares between workers once per process, so it
+overstates) and PSS summed (shares them out: the memory the tree really costs). Printed, never
+asserted; targets: 0 errors, 0 lost, peak <= 300 MB with 4 workers.
+
+    python bench/load.py [--seconds 60] [--clients 8] [--skip-postgres]
+"""
+
+import argparse
+import http.client
+import os
+import random
+import re
+import statistics
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.intake import verify  # noqa: E402 (the same check as the intake benchmark)
+from tests.live import FIELDS, flask, portal_env, start_gunicorn, stop  # noqa: E402
+from tests.services import POSTGRES_URL, answers, free_port  # noqa: E402
+
+MIX = (("guide", 70), ("search", 20), ("submit", 10))
+QUERIES = {"zh": ["商标", "专利质押融资", "地理标志", "维权援助", "软件著作权登记", "海外纠纷"],
+           "en": ["trademark", "patent pledge", "geographical indication", "copyright software", "customs"]}
+CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+FORM_TOKEN = re.compile(r'name="form_token" type="hidden" value="([^"]+)"')
+COOKIE = re.compile(r"session=([^;]+)")
+
+
+def guide_paths():
+    return [f"/{lang}/guides/{path.name.split('.')[0]}" for path in sorted((ROOT / "content" / "guides").glob("*.md"))
+            for lang in [path.name.split(".")[1]]]
+
+
+class Client:
+    """One keep-alive connection and one cookie, like a browser tab."""
+
+    def __init__(self, port):
+        self.port, self.cookie, self.connection = port, None, None
+
+    def request(self, method, path, body=None, headers=None):
+        headers = dict(headers or {})
+        if self.cookie:
+            headers["Cookie"] = f"session={self.cookie}"
+        for attempt in (1, 2):
+            if self.connection is None:
+                self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+            try:
+                self.connection.request(method, path, body=body, headers=headers)
+                response = self.connection.getresponse()
+                data = response.read()
+            except (ConnectionError, http.client.HTTPException):
+                self.connection.close()
+                self.connection = None
+                if attempt == 2 or method == "POST":  # a POST is never silently resent
+                    raise
+                continue
+            found = COOKIE.search(response.getheader("Set-Cookie") or "")
+            if found:
+                self.cookie = found[1]
+            if response.getheader("Connection", "").lower() == "close":
+                self.connection.close()
+                self.connection = None
+            return response.status, response.getheader("Location"), data
+        raise AssertionError("unreachable")
+
+
+def client_loop(port, seconds, seed):
+    rng = random.Random(seed)
+    guides = guide_paths()
+    kinds = [kind for kind, weight in MIX for _ in range(weight)]
+    client = Client(port)
+    latencies = {kind: [] for kind, _weight in MIX}
+    errors = {kind: 0 for kind, _weight in MIX}
+    tokens = []
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        kind = rng.choice(kinds)
+        lang = rng.choice(("zh", "en"))
+        started = time.perf_counter()
+        try:
+            if kind == "guide":
+                ok = client.request("GET", rng.choice(guides))[0] == 200
+            elif kind == "search":
+                query = urllib.parse.quote(rng.choice(QUERIES[lang]))
+                ok = client.request("GET", f"/{lang}/search?q={query}")[0] == 200
+            else:
+                path = f"/{lang}/requests/new?type=general"
+                status, _location, html = client.request("GET", path)
+                html = html.decode()
+                fields = {**FIELDS, "csrf_token": CSRF.search(html)[1], "form_token": FORM_TOKEN.search(html)[1]}
+                status, location, _body = client.request(
+                    "POST", path, urllib.parse.urlencode(fields),
+                    {"Content-Type": "application/x-www-form-urlencoded"})
+                ok = status == 303 and "/status/" in (location or "")
+                if ok:
+                    tokens.append(location.split("/status/")[1].split("?")[0])
+        except (OSError, http.client.HTTPException, TypeError):
+            ok = False
+        if ok:
+            latencies[kind].append((time.perf_counter() - started) * 1000)
+        else:
+            errors[kind] += 1
+    return latencies, errors, tokens
+
+
+def tree_memory(master_pid):
+    """(RSS, PSS) in MB of the master and its children."""
+    pids = [master_pid]
+    children = Path(f"/proc/{master_pid}/task/{master_pid}/children")
+    if children.exists():
+        pids += [int(pid) for pid in children.read_text().split()]
+    rss = pss = 0
+    for pid in pids:
+        try:
+            for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Rss:"):
+                    rss += int(line.split()[1])
+                elif line.startswith("Pss:"):
+                    pss += int(line.split()[1])
+        except OSError:
+            pass  # a worker being replaced
+    return rss / 1024, pss / 1024
+
+
+def percentile(values, share):
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def run(name, database_url, args):
+    instance = Path(tempfile.mkdtemp(prefix="bench-load-"))
+    env = portal_env(instance, DATABASE_URL=database_url, PORTAL_SUBMIT_RATE_LIMIT="10000000 per hour",
+                     GUNICORN_LOG_LEVEL="warning")
+    if database_url:
+        from sqlalchemy import create_engine, text
+
+        from portal.db import database_url as sqlalchemy_url
+        engine = create_engine(sqlalchemy_url({"DATABASE_URL": database_url}))
+        with engine.begin() as connection:
+            connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+        engine.dispose()
+    for command in (["db", "upgrade"], ["seed", "demo"], ["search", "build"]):
+        flask(env, *command, timeout=600)
+    port = free_port()
+    server = start_gunicorn(env, port, instance / "gunicorn.log", workers=args.workers)
+    peak = [0.0, 0.0]
+    sampling = True
+
+    def sample():
+        while sampling:
+            rss, pss = tree_memory(server.pid)
+            peak[0], peak[1] = max(peak[0], rss), max(peak[1], pss)
+            time.sleep(0.5)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    try:
+        warm = Client(port)
+        for path in guide_paths():
+            warm.request("GET", path)
+        warm.request("GET", "/zh/search?q=" + urllib.parse.quote("商标"))
+        sampler.start()
+        started = time.monotonic()
+        with ProcessPoolExecutor(args.clients) as pool:
+            results = list(pool.map(client_loop, [port] * args.clients, [args.seconds] * args.clients,
+                                    range(args.clients)))
+        elapsed = time.monotonic() - started
+    finally:
+        sampling = False
+        stop(server)
+    latencies = {kind: [v for r in results for v in r[0][kind]] for kind, _w in MIX}
+    errors = {kind: sum(r[1][kind] for r in results) for kind, _w in MIX}
+    tokens = [t for r in results for t in r[2]]
+    once, missing, duplicated, without = verify(env, tokens)
+    total = sum(len(v) for v in latencies.values())
+    print(f"\n{name}: {args.workers} workers, {args.clients} clients, {elapsed:.0f} s, "
+          f"{total / elapsed:.0f} requests/s ok ({sum(errors.values())} errors)")
+    print(f"  {'kind':<8} {'count':>7} {'per s':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>7}")
+    for kind, _weight in MIX:
+        values = latencies[kind]
+        median = statistics.median(values) if values else float("nan")
+        print(f"  {kind:<8} {len(values):>7} {len(values) / elapsed:>7.1f} {median:>8.1f}"
+              f" {percentile(values, .95):>8.1f} {percentile(values, .99):>8.1f} {errors[kind]:>7}")
+    print("  (a submission is its form GET plus the POST, timed together)")
+    print(f"  database: {len(tokens)} acknowledged, {once} stored exactly once, {missing} lost, "
+          f"{duplicated} duplicated, {without} without their two e-mails")
+    print(f"  memory of the gunicorn tree (master + {args.workers} workers), peak: RSS sum {peak[0]:.0f} MB, "
+          f"PSS sum {peak[1]:.0f} MB (target <= 300 MB)")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--skip-postgres", action="store_true")
+    args = parser.parse_args()
+    print(f"{os.cpu_count()} cores; the load generator runs on the same machine (its CPU is shared with the server)")
+    run("SQLite", "", args)
+    if args.skip_postgres:
+        return
+    if not answers(5432):
+        print("\nPostgreSQL: skipped (nothing answers on 127.0.0.1:5432)")
+        return
+    run(f"PostgreSQL ({POSTGRES_URL.rsplit('/', 1)[1]})", POSTGRES_URL, args)
+
+
+if __name__ == "__main__":
+    main()
