@@ -5,13 +5,16 @@ production runs) on a fresh instance with demo data, a search index and one subm
 then runs sqlmap on every form and query string and wapiti with an explicit module list over the
 whole site. Exits 1 on any finding (a sqlmap injection point, a wapiti vulnerability or anomaly).
 
-Staff pages (issue 5): put the login in `staff_session()` (return the session cookie) and add
-the staff forms to `sqlmap_targets()`; wapiti gets the same cookie through its cookie file.
+Staff pages: `staff_session()` signs in as a demo account and returns the session cookie.
+sqlmap attacks the sign-in form anonymously and the staff queue, a request's action form and two
+admin pages with a coordinator's and an administrator's cookie; wapiti crawls and attacks the
+whole site with its own coordinator session (its cookie file).
 
     python .ci/scan.py [--keep]     (needs: apt-get install -y sqlmap wapiti)
 """
 
 import argparse
+import http.cookiejar
 import json
 import os
 import re
@@ -28,6 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from portal.seed import DEMO_PASSWORD  # noqa: E402
 from tests.live import FIELDS, flask, portal_env, stop  # noqa: E402
 from tests.services import free_port  # noqa: E402
 
@@ -59,7 +63,10 @@ def start_server(work):
     base = f"https://127.0.0.1:{port}"
     env = portal_env(work / "instance", PORTAL_URL_SCHEME="https", PORTAL_SITE_URL=base, PORT=port,
                      WEB_CONCURRENCY=3, PORTAL_SUBMIT_RATE_LIMIT="1000000 per hour",
-                     PORTAL_TRACK_RATE_LIMIT="1000000 per hour", GUNICORN_ACCESS_LOG="")
+                     PORTAL_TRACK_RATE_LIMIT="1000000 per hour", GUNICORN_ACCESS_LOG="",
+                     # the scanners sign in once and hammer the sign-in form: no lockout, no idle end
+                     PORTAL_LOGIN_RATE_LIMIT="1000000 per hour", PORTAL_RESET_RATE_LIMIT="1000000 per hour",
+                     PORTAL_STAFF_IDLE_MINUTES=24 * 60)
     for command in (["db", "upgrade"], ["seed", "demo"], ["search", "build"]):
         flask(env, *command)
     log = open(work / "gunicorn.log", "wb")  # noqa: SIM115 (open for the server's life)
@@ -94,16 +101,29 @@ def demo_request(base):
         return response.url, number
 
 
-def staff_session(base):
-    """The staff login (issue 5): return the session cookie's value after logging in, or None.
-    The lead adds it with the login page, e.g. GET /staff/login, POST the form with a demo
-    account and the CSRF token, return the `session` cookie."""
-    return None
+def staff_session(base, email):
+    """Sign in as a demo account as a browser would; returns the new session cookie's value."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPSHandler(context=INSECURE),
+                                         urllib.request.HTTPCookieProcessor(jar))
+    url = f"{base}/zh/staff/login"
+    html = opener.open(url).read().decode()
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html)[1]
+    fields = {"csrf_token": token, "email": email, "password": DEMO_PASSWORD}
+    post = urllib.request.Request(url, data=urllib.parse.urlencode(fields).encode(), headers={"Referer": url})
+    with opener.open(post) as response:
+        if "/staff/login" in response.url:
+            raise SystemExit(f"could not sign in as {email} for the scan")
+    return next(cookie.value for cookie in jar if cookie.name == "session")
 
 
-def sqlmap_targets(base, status_url, number):
+def sqlmap_targets(base, status_url, number, coordinator, admin):
     """(name, sqlmap arguments) for each form and query string; the CSRF token is refetched from
-    the form's page for every request (sqlmap's --csrf-token)."""
+    the form's page for every request (sqlmap's --csrf-token). Staff targets carry their cookie."""
+    login = f"{base}/zh/staff/login"
+    detail = f"{base}/zh/staff/requests/1"  # the demo request; a coordinator sees every request
+    requesters = f"{base}/zh/admin/requesters"
+    as_coordinator, as_admin = ["--cookie", f"session={coordinator}"], ["--cookie", f"session={admin}"]
     form = f"{base}/zh/requests/new?type=general"
     # no form_token: each probe is then a new submission, so every payload reaches the INSERT
     body = urllib.parse.urlencode({**FIELDS, "csrf_token": "x"})
@@ -120,23 +140,34 @@ def sqlmap_targets(base, status_url, number):
                              "--data", urllib.parse.urlencode({"csrf_token": "x", "number": number, "digits": "1234"}),
                              "--csrf-token", "csrf_token", "--csrf-url", form, "-p", "number,digits"]),
         ("status token", ["-u", status_url.split("?")[0] + "*"]),
-        # Staff forms (issue 5) go here, with "--cookie", f"session={cookie}" from staff_session().
+        ("staff sign-in (POST)", ["-u", login, "--data", urllib.parse.urlencode(
+            {"csrf_token": "x", "email": "nobody@example.com", "password": "not-the-password", "next": "/zh/"}),
+            "--csrf-token", "csrf_token", "--csrf-url", login, "-p", "email,password,next"]),
+        ("staff queue", ["-u", f"{base}/zh/staff/?status=open&type=general&county=wuyi&overdue=y&page=1",
+                         *as_coordinator]),
+        ("staff action (POST)", ["-u", detail, "--data", urllib.parse.urlencode(
+            {"csrf_token": "x", "action": "note", "seen_status": "assigned", "text": "scan note", "institution": "1"}),
+            "--csrf-token", "csrf_token", "--csrf-url", detail, "-p", "action,seen_status,text,institution",
+            *as_coordinator]),
+        ("admin rule preview", ["-u", f"{base}/zh/admin/rules/try?request_type=general&county=wuyi&industry=other",
+                                *as_admin]),
+        ("admin requester lookup (POST)", ["-u", requesters, "--data", urllib.parse.urlencode(
+            {"csrf_token": "x", "email": "zhang@example.com", "operation": "find"}),
+            "--csrf-token", "csrf_token", "--csrf-url", requesters, "-p", "email,operation", *as_admin]),
     ]
 
 
-def run_sqlmap(base, status_url, number, work, cookie, thorough):
+def run_sqlmap(base, status_url, number, work, sessions, thorough):
     findings = []
     # Default: every parameter with boolean, error, UNION and stacked-query payloads (minutes).
     # --thorough adds level 3 / risk 2 and time-based blind payloads (an hour or more on 2 cores).
     depth = ["--level", "3", "--risk", "2", "--technique", "BEUST", "--time-sec", "2"] if thorough \
         else ["--level", "1", "--risk", "1", "--technique", "BEUS"]
-    for name, args in sqlmap_targets(base, status_url, number):
+    for name, args in sqlmap_targets(base, status_url, number, *sessions):
         out = work / "sqlmap" / re.sub(r"\W+", "-", name)
         command = ["sqlmap", "--batch", "--flush-session", "--disable-coloring", "--output-dir", str(out),
                    *depth,
                    "--random-agent", "--skip-waf", "--referer", f"{base}/", *args]
-        if cookie:
-            command += ["--cookie", f"session={cookie}"]
         result = subprocess.run(command, capture_output=True, text=True, check=False, timeout=1800)
         text = result.stdout + result.stderr
         vulnerable = "identified the following injection point" in text \
@@ -198,12 +229,13 @@ def main():
     findings = []
     try:
         status_url, number = demo_request(base)
-        cookie = staff_session(base)
+        sessions = (staff_session(base, "coordinator@demo.invalid"), staff_session(base, "admin@demo.invalid"))
         print(f"scanning {base} (work folder {work})")
         if args.only != "wapiti":
-            findings += run_sqlmap(base, status_url, number, work, cookie, args.thorough)
+            findings += run_sqlmap(base, status_url, number, work, sessions, args.thorough)
         if args.only != "sqlmap":
-            findings += run_wapiti(base, work, cookie)
+            # its own session: wapiti may press "Sign out", which must not end sqlmap's
+            findings += run_wapiti(base, work, staff_session(base, "coordinator@demo.invalid"))
         errors = [line for line in (work / "gunicorn.log").read_text(errors="replace").splitlines()
                   if "incident" in line or "Traceback" in line]
         if errors:
