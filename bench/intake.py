@@ -27,9 +27,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.pages import free_port, start  # noqa: E402
-from tests.services import answers  # noqa: E402
+from tests.services import POSTGRES_URL, answers  # noqa: E402
 
-POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test"
 PDF = b"%PDF-1.4\n" + b"0" * 20_000 + b"\n%%EOF\n"
 FIELDS = {"applicant_kind": "enterprise", "organisation": "压测示例公司", "credit_code": "91110000600037341L",
           "contact_name": "测试", "phone": "13803181234", "email": "bench@example.com", "county": "wuyi",
