@@ -142,7 +142,8 @@ def sqlmap_targets(base, status_url, number, coordinator, admin):
         ("status token", ["-u", status_url.split("?")[0] + "*"]),
         ("staff sign-in (POST)", ["-u", login, "--data", urllib.parse.urlencode(
             {"csrf_token": "x", "email": "nobody@example.com", "password": "not-the-password", "next": "/zh/"}),
-            "--csrf-token", "csrf_token", "--csrf-url", login, "-p", "email,password,next"]),
+            "--csrf-token", "csrf_token", "--csrf-url", login, "-p", "email,password,next",
+            "--ignore-code", "401"]),  # a refused sign-in answers 401, which sqlmap would take for HTTP auth
         ("staff queue", ["-u", f"{base}/zh/staff/?status=open&type=general&county=wuyi&overdue=y&page=1",
                          *as_coordinator]),
         ("staff action (POST)", ["-u", detail, "--data", urllib.parse.urlencode(
@@ -189,7 +190,10 @@ def run_wapiti(base, work, cookie):
                "-v", "1"]  # no -x: wapiti 3.0.4's exclusion patterns fail to compile on Python 3.11
     if cookie:
         cookies = work / "cookies.json"
-        cookies.write_text(json.dumps({".127.0.0.1": {"/": {"session": {"value": cookie, "secure": True}}}}))
+        # wapiti 3.0.4's cookie file: an IP address is its own key (no leading dot), and each cookie
+        # needs its version and expiry
+        cookies.write_text(json.dumps({"127.0.0.1": {"/": {"session": {
+            "value": cookie, "secure": True, "version": 0, "expires": None}}}}))
         command += ["-c", str(cookies)]
     result = subprocess.run(command, capture_output=True, text=True, check=False, timeout=2400)
     if not report.exists():

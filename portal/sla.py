@@ -17,6 +17,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from portal.params import whole_number
+
 BEIJING = ZoneInfo("Asia/Shanghai")
 CALENDAR_FILE = Path(__file__).parent / "data" / "holidays-cn.toml"
 
@@ -98,7 +100,7 @@ def parse_sla_days(text, known_types):
         key = key.strip() or "default"
         if key != "default" and key not in known_types:
             raise ValueError(f"unknown request type {key!r} in PORTAL_SLA_WORKING_DAYS")
-        if not value.strip().isdigit() or not 1 <= int(value) <= 30:
+        if whole_number(value.strip(), 1, 30) is None:
             raise ValueError(f"working days must be a whole number from 1 to 30, not {value!r}")
         days[key] = int(value)
     return days

@@ -113,7 +113,8 @@ ENDPOINTS = {
 }
 
 NUL, BAD_UTF8, ASTRAL = "%00", "%ff%fe%c3%28", "%F0%9F%98%80%F0%A0%AE%B7"  # 😀𠮷
-QUERY_VALUES = [NUL, "a%00b", BAD_UTF8, ASTRAL, "x" * 100_000, "%3Cscript%3Ealert(1)%3C%2Fscript%3E",
+QUERY_VALUES = [NUL, "a%00b", BAD_UTF8, ASTRAL, "%C2%B2", "%D9%A3",  # "²" and an Arabic-Indic 3: not ASCII digits
+                 "x" * 100_000, "%3Cscript%3Ealert(1)%3C%2Fscript%3E",
                 "%27%20OR%201%3D1%20--", "%22%3B%20DROP%20TABLE%20assistance_request%3B--", "-1",
                 "99999999999999999999"]
 PATH_VALUES = ["..%2f..%2f..%2fetc%2fpasswd", "../../etc/passwd", "..%5c..%5cwindows", "%2e%2e%2f%2e%2e%2f",

@@ -19,6 +19,7 @@ from portal.intake import service as intake
 from portal.intake.choices import COUNTIES, INDUSTRIES, INSTITUTION_KINDS
 from portal.intake.views import private
 from portal.models import AuditEvent, Institution, RoutingRule, User
+from portal.params import whole_number
 from portal.staff import auth
 from portal.staff.views import send_account_link
 
@@ -113,7 +114,7 @@ def user(user_id):
     form = UserForm(obj=shown(record), data={"institution": str(record.institution_id or "")} if record else None)
     form.institution.choices = institution_choices()
     if form.validate_on_submit():
-        institution_id = int(form.institution.data) if (form.institution.data or "").isdigit() else None
+        institution_id = whole_number(form.institution.data, 1)
         email = form.email.data.lower()
         if institution_id is not None and db.session.get(Institution, institution_id) is None:
             form.institution.errors = [_("Choose an institution from the list.")]
@@ -179,7 +180,7 @@ def rule(rule_id):
     form = RuleForm(obj=shown(record), data={"institution": str(record.institution_id)} if record else None)
     form.institution.choices = institution_choices()[1:]
     if form.validate_on_submit():
-        institution_id = int(form.institution.data) if (form.institution.data or "").isdigit() else None
+        institution_id = whole_number(form.institution.data, 1)
         if institution_id is None or db.session.get(Institution, institution_id) is None:
             form.institution.errors = [_("Choose an institution from the list.")]
         else:

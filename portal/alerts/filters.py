@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from portal.content.schema import REGIONS, RISK_TYPES
 from portal.intake.choices import INDUSTRIES
+from portal.params import whole_number
 
 PER_PAGE = 10
 # Far beyond any real list; a bigger number is refused rather than turned into a huge offset.
@@ -50,9 +51,8 @@ def parse_filters(args):
     page, bad_page = 1, None
     raw_page = args.get("page", "").strip()
     if raw_page:
-        if raw_page.isdigit() and 1 <= int(raw_page) <= MAX_PAGE:
-            page = int(raw_page)
-        else:
+        page = whole_number(raw_page, 1, MAX_PAGE) or 1
+        if page == 1 and raw_page != "1":
             bad_page = raw_page[:20]
     return AlertFilters(chosen["industry"], chosen["region"], chosen["risk"], page, unknown, bad_page)
 

@@ -19,6 +19,7 @@ from portal.content.schema import REQUEST_TYPES
 from portal.healthcheck import questionnaire as rules
 from portal.healthcheck.signing import read_answers, sign_answers
 from portal.intake.forms import MultiCheckboxField
+from portal.params import whole_number
 
 bp = Blueprint("health_check", __name__)
 
@@ -113,12 +114,10 @@ def step():
     if go == "start":
         return render_step(questionnaire, 0, {})
     raw = read_answers(request.form.get("answers"))
-    step_text = request.form.get("step", "")
-    # ASCII digits only: str.isdigit() also accepts "²", which int() refuses.
-    if raw is None or not (step_text.isascii() and step_text.isdigit()) or \
-            int(step_text) >= len(questionnaire.pages) or go not in ("next", "back", "edit"):
+    index = whole_number(request.form.get("step", ""), 0, len(questionnaire.pages) - 1)
+    if raw is None or index is None or go not in ("next", "back", "edit"):
         return render_start(BAD_ANSWERS)
-    answers, index = rules.clean_answers(questionnaire, raw), int(step_text)
+    answers = rules.clean_answers(questionnaire, raw)
     question_ids = rules.page_questions(questionnaire, answers, index)
     if not question_ids:  # a page these answers never show: only a changed form gets here
         return render_start(BAD_ANSWERS)

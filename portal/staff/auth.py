@@ -22,6 +22,7 @@ from flask_login import LoginManager, current_user, login_user, logout_user
 
 from portal.db import db
 from portal.models import User
+from portal.params import whole_number
 
 ROLES = {
     "staff": _l("Institution staff"),
@@ -53,10 +54,11 @@ class SessionUser:
 @login_manager.user_loader
 def load_user(session_id):
     user_id, _, version = str(session_id).partition(":")
-    if not (user_id.isdigit() and version.isdigit()):
+    user_id, version = whole_number(user_id, 1), whole_number(version)
+    if user_id is None or version is None:
         return None
-    user = db.session.get(User, int(user_id))
-    if user is None or not user.active or user.session_version != int(version):
+    user = db.session.get(User, user_id)
+    if user is None or not user.active or user.session_version != version:
         return None
     return SessionUser(user)
 

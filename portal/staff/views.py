@@ -36,6 +36,7 @@ from portal.intake.views import private
 from portal.limits import limiter
 from portal.models import AssistanceRequest, Attachment, Institution, OutboxMessage, User
 from portal.notify import messages
+from portal.params import whole_number
 from portal.staff import auth, passwords, service, workflow
 from portal.staff.forms import (
     ActionForm,
@@ -216,8 +217,7 @@ def queue():
     else:
         problems = [_("Some filters were not valid and were ignored.")]
         query = query.where(AssistanceRequest.status.in_(workflow.OPEN_STATUSES))
-    page = request.args.get("page", "1")
-    page = int(page) if page.isdigit() and 0 < int(page) < 100000 else 1
+    page = whole_number(request.args.get("page", "1"), 1, 99999) or 1
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
     rows = db.session.scalars(query.order_by(AssistanceRequest.due_at.is_(None), AssistanceRequest.due_at,
                                              AssistanceRequest.id)
@@ -258,7 +258,7 @@ def act(request_id):
         return detail(request_id, form=form, refusal=_("Please check the text: %(problem)s",
                                                        problem="; ".join(e for errs in form.errors.values()
                                                                          for e in errs)))
-    institution_id = int(form.institution.data) if (form.institution.data or "").isdigit() else None
+    institution_id = whole_number(form.institution.data, 1)
     try:
         service.act(actor, request_id, form.action.data, seen_status=form.seen_status.data, text=form.text.data,
                     institution_id=institution_id)

@@ -4,6 +4,7 @@ from datetime import datetime
 
 from flask import Blueprint, g, render_template, request
 
+from portal.params import whole_number
 from portal.reports import service_report as build_report
 from portal.reports import years_with_requests
 from portal.sla import BEIJING
@@ -15,8 +16,9 @@ bp = Blueprint("report", __name__)
 def service_report():
     years = years_with_requests()
     wanted = request.args.get("year", "")
-    year = int(wanted) if wanted.isdigit() and int(wanted) in years else years[0]
-    problem = bool(wanted) and not (wanted.isdigit() and int(wanted) in years)
+    chosen = whole_number(wanted)
+    year = chosen if chosen in years else years[0]
+    problem = bool(wanted) and chosen not in years
     g.keep_args = {"year": year} if wanted and not problem else {}
     rows, institutions = build_report(year)
     return render_template("service_report.html", rows=rows, institutions=institutions, year=year, years=years,
