@@ -191,9 +191,9 @@ def run_wapiti(base, work, cookie):
     if cookie:
         cookies = work / "cookies.json"
         # wapiti 3.0.4's cookie file: an IP address is its own key (no leading dot), and each cookie
-        # needs its version and expiry
+        # needs its version, expiry and port
         cookies.write_text(json.dumps({"127.0.0.1": {"/": {"session": {
-            "value": cookie, "secure": True, "version": 0, "expires": None}}}}))
+            "value": cookie, "secure": True, "version": 0, "expires": None, "port": None}}}}))
         command += ["-c", str(cookies)]
     result = subprocess.run(command, capture_output=True, text=True, check=False, timeout=2400)
     if not report.exists():
