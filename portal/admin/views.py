@@ -39,6 +39,24 @@ def shown(record):
     return record if request.method == "GET" else None
 
 
+def record_or_404(model, record_id):
+    """None for a new record (no id in the address), the row for an existing one, else 404."""
+    if record_id is None:
+        return None
+    record = db.session.get(model, record_id)
+    if record is None:
+        abort(404)
+    return record
+
+
+def save_audited(name, before, record, fields, created=None):
+    """Commit a created or changed record with its audit event (`<name>-created`/`-changed`)."""
+    db.session.flush()  # a new record gets its id for the event
+    audit((created or f"{name}-created") if before is None else f"{name}-changed", before,
+          {"id": record.id, **snapshot(record, fields)})
+    db.session.commit()
+
+
 def snapshot(record, fields):
     return {name: getattr(record, name) for name in fields}
 
@@ -65,9 +83,7 @@ def institutions():
 @bp.route("/institutions/new", methods=["GET", "POST"], defaults={"institution_id": None})
 @bp.route("/institutions/<int:institution_id>", methods=["GET", "POST"])
 def institution(institution_id):
-    record = db.session.get(Institution, institution_id) if institution_id else None
-    if institution_id and record is None:
-        abort(404)
+    record = record_or_404(Institution, institution_id)
     form = InstitutionForm(obj=shown(record))
     if form.validate_on_submit():
         clash = db.session.scalar(select(Institution).where(Institution.slug == form.slug.data,
@@ -81,10 +97,7 @@ def institution(institution_id):
                 db.session.add(record)
             form.populate_obj(record)
             record.email = record.email.lower()
-            db.session.flush()
-            audit("institution-created" if before is None else "institution-changed", before,
-                  {"id": record.id, **snapshot(record, INSTITUTION_FIELDS)})
-            db.session.commit()
+            save_audited("institution", before, record, INSTITUTION_FIELDS)
             intake.forget_routing_tables()
             flash(_("Saved."), "success")
             return redirect(url_for("admin.institutions"), code=303)
@@ -108,9 +121,7 @@ def users():
 @bp.route("/users/new", methods=["GET", "POST"], defaults={"user_id": None})
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
 def user(user_id):
-    record = db.session.get(User, user_id) if user_id else None
-    if user_id and record is None:
-        abort(404)
+    record = record_or_404(User, user_id)
     form = UserForm(obj=shown(record), data={"institution": str(record.institution_id or "")} if record else None)
     form.institution.choices = institution_choices()
     if form.validate_on_submit():
@@ -135,12 +146,10 @@ def user(user_id):
             record.institution_id, record.lang, record.active = institution_id, form.lang.data, form.active.data
             if before and (was_active and not record.active or before["role"] != record.role):
                 auth.end_sessions(record)  # a closed account or a new role signs in again
-            db.session.flush()
             if before is None:
+                db.session.flush()  # the invitation link names the new account's id
                 send_account_link(record, "invite")
-            audit("user-invited" if before is None else "user-changed", before,
-                  {"id": record.id, **snapshot(record, USER_FIELDS)})
-            db.session.commit()
+            save_audited("user", before, record, USER_FIELDS, created="user-invited")
             flash(_("Invitation sent.") if before is None else _("Saved."), "success")
             return redirect(url_for("admin.users"), code=303)
     return render_template("admin/user_form.html", form=form, record=record), 200 if request.method == "GET" else 400
@@ -148,9 +157,7 @@ def user(user_id):
 
 @bp.post("/users/<int:user_id>/invite")
 def reinvite(user_id):
-    record = db.session.get(User, user_id)
-    if record is None:
-        abort(404)
+    record = record_or_404(User, user_id)
     if record.password_hash or not record.active:
         flash(_("This account has a password already or is not active; no invitation was sent."), "info")
     else:
@@ -174,9 +181,7 @@ def rules():
 @bp.route("/rules/new", methods=["GET", "POST"], defaults={"rule_id": None})
 @bp.route("/rules/<int:rule_id>", methods=["GET", "POST"])
 def rule(rule_id):
-    record = db.session.get(RoutingRule, rule_id) if rule_id else None
-    if rule_id and record is None:
-        abort(404)
+    record = record_or_404(RoutingRule, rule_id)
     form = RuleForm(obj=shown(record), data={"institution": str(record.institution_id)} if record else None)
     form.institution.choices = institution_choices()[1:]
     if form.validate_on_submit():
@@ -192,10 +197,7 @@ def rule(rule_id):
             record.request_type = form.request_type.data or None
             record.county, record.industry = form.county.data or None, form.industry.data or None
             record.note, record.active = form.note.data or "", form.active.data
-            db.session.flush()
-            audit("rule-created" if before is None else "rule-changed", before,
-                  {"id": record.id, **snapshot(record, RULE_FIELDS)})
-            db.session.commit()
+            save_audited("rule", before, record, RULE_FIELDS)
             intake.forget_routing_tables()
             flash(_("Saved."), "success")
             return redirect(url_for("admin.rules"), code=303)
@@ -204,9 +206,7 @@ def rule(rule_id):
 
 @bp.post("/rules/<int:rule_id>/delete")
 def delete_rule(rule_id):
-    record = db.session.get(RoutingRule, rule_id)
-    if record is None:
-        abort(404)
+    record = record_or_404(RoutingRule, rule_id)
     audit("rule-deleted", {"id": record.id, **snapshot(record, RULE_FIELDS)}, None)
     db.session.delete(record)
     db.session.commit()

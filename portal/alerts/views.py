@@ -2,10 +2,10 @@
 
 from datetime import date
 
-from flask import Blueprint, Response, abort, current_app, g, render_template, request, url_for
+from flask import Blueprint, Response, current_app, g, render_template, request, url_for
 
 from portal.alerts.filters import CHOICES, paginate, parse_filters
-from portal.content import current_catalog
+from portal.content import current_catalog, page_or_404
 from portal.content.schema import REGIONS, REQUEST_TYPES, RISK_TYPES, SEVERITIES
 from portal.intake.choices import INDUSTRIES
 from portal.page_cache import rendered_once
@@ -59,8 +59,6 @@ def feed():
 @bp.get("/alerts/<slug>")
 @rendered_once
 def detail(slug):
-    alert = current_catalog().get("alerts", slug, g.lang)
-    if alert is None:
-        abort(404)
+    alert = page_or_404("alerts", slug)
     return render_template("alerts/detail.html", alert=alert, alert_labels=LABELS, request_types=REQUEST_TYPES,
                            feed_url=url_for("alerts.feed"))

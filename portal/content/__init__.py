@@ -3,7 +3,7 @@
 from pathlib import Path
 
 import click
-from flask import current_app
+from flask import abort, current_app, g
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.routing import RequestRedirect
 
@@ -15,6 +15,14 @@ __all__ = ["Catalog", "ContentError", "current_catalog", "init_app"]
 
 def current_catalog():
     return current_app.extensions["catalog"]
+
+
+def page_or_404(section, slug):
+    """The page `section/slug` in the request's language, or a 404 when there is none."""
+    page = current_catalog().get(section, slug, g.lang)
+    if page is None:
+        abort(404)
+    return page
 
 
 def link_resolver(app, pages):

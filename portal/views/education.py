@@ -4,9 +4,9 @@ The hub's filters come from the query string, so it is rendered per request; a m
 has no choices and is @rendered_once (see portal/page_cache.py).
 """
 
-from flask import Blueprint, abort, g, render_template, request
+from flask import Blueprint, g, render_template, request
 
-from portal.content import current_catalog
+from portal.content import current_catalog, page_or_404
 from portal.content.schema import LEVELS, MATERIAL_KINDS, SUBJECTS
 from portal.page_cache import rendered_once
 
@@ -39,9 +39,7 @@ def parse_filters(args):
 def hub():
     levels, kinds, rejected = parse_filters(request.args)
     catalog = current_catalog()
-    intro = catalog.get("pages", HUB_PAGE, g.lang)
-    if intro is None:
-        abort(404)
+    intro = page_or_404("pages", HUB_PAGE)
     g.keep_args = {"level": list(levels), "kind": list(kinds)} if levels or kinds else {}
     materials = catalog.materials(g.lang, levels=levels, material_kinds=kinds)
     return render_template("education_hub.html", page=intro, materials=materials, levels=LEVELS,
@@ -52,8 +50,6 @@ def hub():
 @bp.get("/<slug>")
 @rendered_once
 def material(slug):
-    page = current_catalog().get("education", slug, g.lang)
-    if page is None:
-        abort(404)
+    page = page_or_404("education", slug)
     return render_template("material.html", page=page, levels=LEVELS, material_kinds=MATERIAL_KINDS,
                            subjects=SUBJECTS, visit_request=VISIT_REQUEST)

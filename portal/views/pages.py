@@ -5,10 +5,10 @@
 Pages without query-string choices are @rendered_once (see portal/page_cache.py).
 """
 
-from flask import Blueprint, abort, g, render_template, request
+from flask import Blueprint, g, render_template, request
 
 from portal.alerts.views import LABELS as ALERT_LABELS
-from portal.content import current_catalog
+from portal.content import current_catalog, page_or_404
 from portal.content.schema import AUDIENCES, REQUEST_TYPES, TOPICS
 from portal.page_cache import rendered_once
 
@@ -57,17 +57,13 @@ def guides_hub():
 @bp.get("/guides/<slug>")
 @rendered_once
 def guide(slug):
-    page = current_catalog().get("guides", slug, g.lang)
-    if page is None:
-        abort(404)
+    page = page_or_404("guides", slug)
     return render_template("guide.html", page=page, topics=TOPICS, audiences=AUDIENCES,
                            request_types=REQUEST_TYPES)
 
 
 def _fixed_page(slug):
-    page = current_catalog().get("pages", slug, g.lang)
-    if page is None:
-        abort(404)
+    page = page_or_404("pages", slug)
     return render_template("page.html", page=page)
 
 
