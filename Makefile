@@ -63,8 +63,9 @@ test: dev-install compile-translations ## Run every test, the browser suite incl
 test-fast: dev-install compile-translations ## Every test except the browser suite
 	$(PY) -m pytest -m "not browser"
 
-lint: dev-install ## ruff
+lint: dev-install ## ruff and the import contracts (both also run in make test)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 
 bench: bench-pages bench-search bench-intake ## Every benchmark
 

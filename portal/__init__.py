@@ -1,38 +1,45 @@
-"""The portal's application factory: every extension and blueprint is wired here, in order."""
+"""The portal's application factory: settings, then each feature's init_app, in order.
+
+Below the features lies shared, feature-free code (vocab, config, db, models, i18n, security,
+errors, page_cache, limits, web, forms, validators, sla, tasks); the features sit on it and on
+each other only through the layers declared in pyproject.toml's import contracts. Each feature
+registers its own blueprint, templates and commands; nothing else imports its views.
+"""
 
 import logging
 
 from flask_wtf.csrf import CSRFProtect
 
 from portal import (
+    accounts,
+    admin,
+    alerts,
     assets,
     backup,
+    casework,
+    content,
     db,
+    education,
     errors,
+    healthcheck,
     i18n,
-    intake,
+    indicators,
+    institutions,
     limits,
     notify,
     page_cache,
+    pages,
+    privacy,
+    reports,
+    requests,
+    search,
     security,
     seed,
-    staff,
+    site,
+    tasks,
     translations,
 )
 from portal import config as settings
-from portal.admin import views as admin_views
-from portal.alerts import init_app as init_alerts
-from portal.alerts import subscription_views
-from portal.alerts import views as alerts_views
-from portal.content import init_app as init_content
-from portal.healthcheck import init_app as init_health_check
-from portal.healthcheck import views as health_check_views
-from portal.indicators import init_app as init_indicators
-from portal.indicators import views as indicators_views
-from portal.intake import views as intake_views
-from portal.search import init_app as init_search
-from portal.staff import views as staff_views
-from portal.views import education, institutions, pages, report, search_page, site
 
 csrf = CSRFProtect()
 
@@ -47,37 +54,34 @@ def create_app(config=None):
     app.config["INSTANCE_DIR"].mkdir(parents=True, exist_ok=True)
     logging.basicConfig(level=app.config["LOG_LEVEL"], format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
+    # Below the features: languages, assets, headers, the page cache, CSRF, limits, the database.
     i18n.init_app(app)
     assets.init_app(app)
+    page_cache.init_app(app)  # inside ProxyFix, and its hook after the security headers
     security.init_app(app)
-    page_cache.init_app(app)
     csrf.init_app(app)
     limits.init_app(app)
     db.init_app(app)
-    init_content(app)
-    init_search(app)
-    init_health_check(app)
-    intake.init_app(app)
-    staff.init_app(app)
+    tasks.init_app(app)
+    # The features. Content first: the health check and search read the catalog it loads.
+    content.init_app(app)
+    search.init_app(app)
+    site.init_app(app)
+    pages.init_app(app)
+    education.init_app(app)
+    healthcheck.init_app(app)
+    requests.init_app(app)
+    institutions.init_app(app)
+    accounts.init_app(app)
+    casework.init_app(app)
+    admin.init_app(app)
     notify.init_app(app)
+    alerts.init_app(app, csrf)
+    indicators.init_app(app)
+    reports.init_app(app)
+    privacy.init_app(app)
     seed.init_app(app)
-    init_indicators(app)
-    init_alerts(app, csrf)
     backup.init_app(app)
     errors.init_app(app)
     translations.init_app(app)
-
-    app.register_blueprint(site.bp)
-    app.register_blueprint(pages.bp, url_prefix="/<language:lang>")
-    app.register_blueprint(search_page.bp, url_prefix="/<language:lang>")
-    app.register_blueprint(intake_views.bp, url_prefix="/<language:lang>/requests")
-    app.register_blueprint(report.bp, url_prefix="/<language:lang>")
-    app.register_blueprint(staff_views.bp, url_prefix="/<language:lang>/staff")
-    app.register_blueprint(admin_views.bp, url_prefix="/<language:lang>/admin")
-    app.register_blueprint(health_check_views.bp, url_prefix="/<language:lang>")
-    app.register_blueprint(alerts_views.bp, url_prefix="/<language:lang>")
-    app.register_blueprint(subscription_views.bp, url_prefix="/<language:lang>")
-    app.register_blueprint(institutions.bp, url_prefix="/<language:lang>")
-    app.register_blueprint(indicators_views.bp, url_prefix="/<language:lang>")
-    app.register_blueprint(education.bp, url_prefix="/<language:lang>/education")
     return app

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import click
 from flask import current_app
+from flask.cli import with_appcontext
 from sqlalchemy import func, inspect, select
 from sqlalchemy.engine import make_url
 
@@ -151,19 +152,25 @@ def _run(command):
         raise BackupError(f"{command[0]} failed: {message.strip()[:2000]}")
 
 
-def init_app(app):
-    @app.cli.command("backup", help="Write the database and uploaded files to one .tar.gz archive.")
-    @click.option("--output", type=click.Path(dir_okay=False, path_type=Path),
-                  help="Archive path [default: <instance>/backups/portal-<time>.tar.gz].")
-    def backup_command(output):
-        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-        output = output or Path(current_app.config["INSTANCE_DIR"]) / "backups" / f"portal-{stamp}.tar.gz"
-        manifest = create_backup(output)
-        click.echo(f"{output}: {manifest['database']}, {manifest['requests']} requests, "
-                   f"{manifest['attachments']} attachments, {manifest['files']} files")
+@click.command("backup", help="Write the database and uploaded files to one .tar.gz archive.")
+@with_appcontext
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Archive path [default: <instance>/backups/portal-<time>.tar.gz].")
+def backup_command(output):
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    output = output or Path(current_app.config["INSTANCE_DIR"]) / "backups" / f"portal-{stamp}.tar.gz"
+    manifest = create_backup(output)
+    click.echo(f"{output}: {manifest['database']}, {manifest['requests']} requests, "
+               f"{manifest['attachments']} attachments, {manifest['files']} files")
 
-    @app.cli.command("restore", help="Restore an archive from `flask backup` into an empty database.")
-    @click.argument("archive", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-    def restore_command(archive):
-        found = restore_backup(archive)
-        click.echo(f"restored {found['requests']} requests and {found['attachments']} attachments from {archive}")
+@click.command("restore", help="Restore an archive from `flask backup` into an empty database.")
+@with_appcontext
+@click.argument("archive", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def restore_command(archive):
+    found = restore_backup(archive)
+    click.echo(f"restored {found['requests']} requests and {found['attachments']} attachments from {archive}")
+
+
+def init_app(app):
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)

@@ -10,8 +10,8 @@ from flask_babel import Babel
 from werkzeug.routing import AnyConverter
 
 from portal.config import ROOT
+from portal.vocab import LANGUAGES
 
-LANGUAGES = ("zh", "en")
 DEFAULT_LANGUAGE = "zh"
 # BCP 47 tags for <html lang> and hreflang: the Chinese text is written in simplified characters.
 HTML_LANG = {"zh": "zh-Hans", "en": "en"}

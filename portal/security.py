@@ -45,7 +45,6 @@ def init_app(app):
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=0, x_port=0, x_prefix=0)
 
     headers_for_every_response = SECURITY_HEADERS + ((HSTS,) if app.config["PREFERRED_URL_SCHEME"] == "https" else ())
-    app.extensions["security_headers"] = headers_for_every_response  # also sent with cached pages
 
     @app.after_request
     def security_headers(response):

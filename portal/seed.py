@@ -8,14 +8,14 @@ with the real network.
 
 import click
 from flask import current_app
+from flask.cli import AppGroup
 from sqlalchemy import select
 
-from portal.content.schema import REQUEST_TYPES
+from portal.accounts.passwords import hash_password
 from portal.db import db
-from portal.intake.choices import COUNTIES
-from portal.intake.service import forget_routing_tables
+from portal.institutions.assignment import forget_routing_tables
 from portal.models import Institution, RoutingRule, User
-from portal.staff.passwords import hash_password
+from portal.vocab import COUNTIES, REQUEST_TYPES
 
 # Demo accounts (README lists them): one password for all, never loaded in production.
 DEMO_PASSWORD = "hengshui-demo-2026"  # noqa: S105 (published on purpose; demo data only)
@@ -104,13 +104,14 @@ def seed_demo():
     return len(institutions)
 
 
-def init_app(app):
-    @app.cli.group("seed", help="Load demo data.")
-    def seed_group():
-        pass
+seed_group = AppGroup("seed", help="Load demo data.")
 
-    @seed_group.command("demo", help="Load the demo institutions and routing rules (marked as demo).")
-    def demo_command():
-        added = seed_demo()
-        click.echo(f"{added} demo institutions added" if added else "institutions exist already; nothing added")
-        current_app.logger.info("demo seed: %s institutions", added)
+@seed_group.command("demo", help="Load the demo institutions and routing rules (marked as demo).")
+def demo_command():
+    added = seed_demo()
+    click.echo(f"{added} demo institutions added" if added else "institutions exist already; nothing added")
+    current_app.logger.info("demo seed: %s institutions", added)
+
+
+def init_app(app):
+    app.cli.add_command(seed_group)

@@ -109,7 +109,7 @@ def parse_sla_days(text, known_types):
 # The application's clock: the calendar and the per-type days, read once per process.
 
 def init_app(app):
-    from portal.content.schema import REQUEST_TYPES  # noqa: PLC0415 (the pure part above needs no Flask)
+    from portal.vocab import REQUEST_TYPES  # noqa: PLC0415 (the pure part above needs no Flask)
     app.extensions["sla"] = (load_calendar(), parse_sla_days(app.config["SLA_WORKING_DAYS"], REQUEST_TYPES))
 
 

@@ -8,10 +8,10 @@ import pytest
 from sqlalchemy import delete, select
 
 from portal import create_app
+from portal.accounts import passwords
 from portal.config import ROOT
 from portal.db import db
 from portal.models import OutboxMessage, User
-from portal.staff import passwords
 from tests.staff_helpers import ADMIN, BANK_STAFF, COORDINATOR, csrf_of, login, token_for
 
 LINK = re.compile(r"https://portal\.example(/(?:zh|en)/staff/password/(?:invite|reset)/\S+)")

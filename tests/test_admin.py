@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from portal.db import db
 from portal.models import AssistanceRequest, Attachment, AuditEvent, Institution, RoutingRule
-from portal.reports import aggregate
+from portal.reports.aggregates import aggregate
 from tests.staff_helpers import ADMIN, BANK_STAFF, act, login, make_request, token_for
 
 

@@ -10,8 +10,7 @@ from markupsafe import escape
 from werkzeug.datastructures import MultiDict
 
 from portal.alerts.filters import MAX_PAGE, paginate, parse_filters
-from portal.content.schema import REGIONS, RISK_TYPES
-from portal.intake.choices import INDUSTRIES
+from portal.vocab import INDUSTRIES, REGIONS, RISK_TYPES
 from tests.test_content_check import problems_for
 
 ALERT_FRONT = """---

@@ -2,9 +2,9 @@
 
 from datetime import date
 
-from portal.content import link_resolver
 from portal.content.catalog import read_all
 from portal.content.check import check_pages
+from portal.content.urls import link_resolver
 from tests.conftest import GUIDE_BODY, front_matter
 
 

@@ -6,11 +6,11 @@ from datetime import date
 import pytest
 from werkzeug.datastructures import MultiDict
 
-from portal.content import link_resolver
 from portal.content.catalog import read_all
 from portal.content.check import check_pages
 from portal.content.schema import LEVELS, MATERIAL_KINDS
-from portal.views.education import parse_filters
+from portal.content.urls import link_resolver
+from portal.education.views import parse_filters
 
 LANGS = ("zh", "en")
 MATERIAL_LINK = re.compile(r'<h3><a href="/(?:zh|en)/education/([a-z0-9-]+)">')

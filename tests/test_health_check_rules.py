@@ -4,11 +4,10 @@ sets with the actions they must produce, in order."""
 import pytest
 import yaml
 
-from portal.content.schema import REGIONS, REQUEST_TYPES
 from portal.healthcheck import missing_guides
 from portal.healthcheck import questionnaire as rules
 from portal.healthcheck.questionnaire import QUESTIONS_FILE, QuestionnaireError, load_questionnaire, parse_questionnaire
-from portal.intake.choices import INDUSTRIES
+from portal.vocab import INDUSTRIES, REGIONS, REQUEST_TYPES
 
 QUESTIONNAIRE = load_questionnaire()
 

@@ -5,7 +5,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from portal.content.schema import REQUEST_TYPES
+from portal.vocab import REQUEST_TYPES
 
 FIXED_PATHS = ["/", "/guides/", "/education/", "/about", "/privacy", "/accessibility", "/requests/new"]
 

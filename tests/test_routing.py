@@ -2,7 +2,7 @@
 
 import pytest
 
-from portal.routing import Candidate, RequestFacts, Rule, route_request
+from portal.institutions.routing import Candidate, RequestFacts, Rule, route_request
 
 CENTRE, BANK_A, BANK_B, WORKSTATION_WUYI, TISC = 1, 2, 3, 4, 5
 RULES = [

@@ -8,11 +8,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import delete, select
 
+from portal.casework import workflow
+from portal.casework.service import escalate_overdue
 from portal.db import db
 from portal.models import AssistanceRequest, Attachment, AuditEvent, Institution, OutboxMessage
 from portal.notify.outbox import SMTPTransport, send_pending
-from portal.staff import workflow
-from portal.staff.service import escalate_overdue
 from tests.staff_helpers import (
     ADMIN,
     BANK_STAFF,
@@ -236,15 +236,17 @@ def test_csv_export_has_only_reporting_columns(app, client):
 
 # Authorization on every staff and admin route
 
-PUBLIC = {"staff.login", "staff.logout", "staff.reset_request", "staff.set_password"}
-REQUEST_SPECIFIC = {"staff.detail", "staff.act", "staff.attachment"}
-WORKSPACE = {"staff.queue", "staff.export"} | REQUEST_SPECIFIC
-FOR_EVERY_ROLE = {"staff.account"}
+PUBLIC = {"accounts.login", "accounts.logout", "accounts.reset_request", "accounts.set_password"}
+REQUEST_SPECIFIC = {"casework.detail", "casework.act", "casework.attachment"}
+WORKSPACE = {"casework.queue", "casework.export"} | REQUEST_SPECIFIC
+FOR_EVERY_ROLE = {"accounts.account"}
+STAFF_AREA = ("/<language:lang>/staff", "/<language:lang>/admin")
 
 
 def staff_routes(app):
     for rule in app.url_map.iter_rules():
-        if rule.endpoint.split(".")[0] in ("staff", "admin") and rule.endpoint not in PUBLIC:
+        # Found by address, not by blueprint: a new feature's route under /staff/ or /admin/ is swept.
+        if rule.rule.startswith(STAFF_AREA) and rule.endpoint not in PUBLIC:
             for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
                 yield rule, method
 

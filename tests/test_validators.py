@@ -2,7 +2,7 @@
 
 import pytest
 
-from portal.intake.validators import credit_check_character, normalise_credit_code, normalise_email, normalise_phone
+from portal.validators import credit_check_character, normalise_credit_code, normalise_email, normalise_phone
 
 
 @pytest.mark.parametrize(("typed", "normalised"), [

@@ -6,11 +6,10 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
-from portal.content.schema import REQUEST_TYPES
+from portal.accounts.auth import ROLES
+from portal.forms import REQUIRED, MultiCheckboxField, choice_list, email_check
 from portal.i18n import LANGUAGES, NATIVE_NAME
-from portal.intake.choices import COUNTIES, INDUSTRIES, INSTITUTION_KINDS
-from portal.intake.forms import REQUIRED, MultiCheckboxField, choice_list, email_check
-from portal.staff.auth import ROLES
+from portal.vocab import COUNTIES, INDUSTRIES, INSTITUTION_KINDS, REQUEST_TYPES
 
 ANY = [SelectChoice("", _l("Any"))]
 

@@ -9,21 +9,20 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms import SelectChoice
 
-from portal import retention, routing
+from portal.accounts import auth
+from portal.accounts.links import send_account_link
 from portal.admin.forms import IndicatorValueForm, InstitutionForm, RequesterForm, RuleForm, TryForm, UserForm
-from portal.content.schema import REQUEST_TYPES
 from portal.db import db
 from portal.indicators.latest import InvalidIndicatorValue, display_number, latest_values, set_latest
 from portal.indicators.plan import load_plan
-from portal.intake import service as intake
-from portal.intake.choices import COUNTIES, INDUSTRIES, INSTITUTION_KINDS
-from portal.intake.views import private
+from portal.institutions import assignment, routing
 from portal.models import AuditEvent, Institution, RoutingRule, User
 from portal.params import whole_number
-from portal.staff import auth
-from portal.staff.views import send_account_link
+from portal.privacy import retention
+from portal.vocab import COUNTIES, INDUSTRIES, INSTITUTION_KINDS, REQUEST_TYPES
+from portal.web import form_page, private
 
-bp = Blueprint("admin", __name__)
+bp = Blueprint("admin", __name__, template_folder="templates")
 INSTITUTION_FIELDS = ("slug", "kind", "name_zh", "name_en", "services", "counties", "email", "phone", "address_zh",
                       "address_en", "active")
 RULE_FIELDS = ("priority", "request_type", "county", "industry", "institution_id", "note", "active")
@@ -98,11 +97,10 @@ def institution(institution_id):
             form.populate_obj(record)
             record.email = record.email.lower()
             save_audited("institution", before, record, INSTITUTION_FIELDS)
-            intake.forget_routing_tables()
+            assignment.forget_routing_tables()
             flash(_("Saved."), "success")
             return redirect(url_for("admin.institutions"), code=303)
-    return render_template("admin/institution_form.html", form=form, record=record), \
-        200 if request.method == "GET" else 400
+    return form_page("admin/institution_form.html", form=form, record=record)
 
 
 # Staff accounts
@@ -152,7 +150,7 @@ def user(user_id):
             save_audited("user", before, record, USER_FIELDS, created="user-invited")
             flash(_("Invitation sent.") if before is None else _("Saved."), "success")
             return redirect(url_for("admin.users"), code=303)
-    return render_template("admin/user_form.html", form=form, record=record), 200 if request.method == "GET" else 400
+    return form_page("admin/user_form.html", form=form, record=record)
 
 
 @bp.post("/users/<int:user_id>/invite")
@@ -198,10 +196,10 @@ def rule(rule_id):
             record.county, record.industry = form.county.data or None, form.industry.data or None
             record.note, record.active = form.note.data or "", form.active.data
             save_audited("rule", before, record, RULE_FIELDS)
-            intake.forget_routing_tables()
+            assignment.forget_routing_tables()
             flash(_("Saved."), "success")
             return redirect(url_for("admin.rules"), code=303)
-    return render_template("admin/rule_form.html", form=form, record=record), 200 if request.method == "GET" else 400
+    return form_page("admin/rule_form.html", form=form, record=record)
 
 
 @bp.post("/rules/<int:rule_id>/delete")
@@ -210,7 +208,7 @@ def delete_rule(rule_id):
     audit("rule-deleted", {"id": record.id, **snapshot(record, RULE_FIELDS)}, None)
     db.session.delete(record)
     db.session.commit()
-    intake.forget_routing_tables()
+    assignment.forget_routing_tables()
     flash(_("The rule was deleted."), "success")
     return redirect(url_for("admin.rules"), code=303)
 
@@ -222,14 +220,14 @@ def try_rules():
     result = None
     if request.args and form.validate():
         facts = routing.RequestFacts(form.request_type.data, form.county.data, form.industry.data)
-        intake.forget_routing_tables()  # show the rules as they are now, not as cached
-        institutions, rules = intake.routing_tables()
+        assignment.forget_routing_tables()  # show the rules as they are now, not as cached
+        institutions, rules = assignment.routing_tables()
         candidates = {i.id: routing.Candidate(i.id, i.active, 0) for i in institutions}
         centre = next((i for i in institutions if i.kind == "center" and i.active), None)
         matching = [r for r in rules if routing.rule_matches(r, facts)]
-        assignment = routing.route_request(facts, rules, candidates, centre.id) if centre else None
-        result = {"assignment": assignment, "matching": matching,
-                  "institution": db.session.get(Institution, assignment.institution_id) if assignment else None}
+        decision = routing.route_request(facts, rules, candidates, centre.id) if centre else None
+        result = {"assignment": decision, "matching": matching,
+                  "institution": db.session.get(Institution, decision.institution_id) if decision else None}
     return render_template("admin/try.html", form=form, result=result,
                            names={i.id: i for i in db.session.scalars(select(Institution))})
 

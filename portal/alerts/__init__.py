@@ -1,32 +1,15 @@
-"""Overseas risk alerts: content views (views), e-mail subscriptions (subscriptions, forms,
-subscription_views) and the `flask alerts` commands."""
+"""Overseas risk alerts: the list, pages and Atom feeds (views), e-mail subscriptions
+(subscriptions, forms, subscription_views) and the `flask alerts` commands (cli)."""
 
-import click
-from flask import current_app
-
-from portal.alerts import subscription_views, subscriptions
+from portal.alerts.cli import alerts_group
 
 
 def init_app(app, csrf):
-    subscription_views.init_app(app, csrf)
+    from portal.alerts import subscription_views, views  # noqa: PLC0415, F401 (both add routes to bp)
+    from portal.alerts.blueprint import bp  # noqa: PLC0415
 
-    @app.cli.group("alerts", help="Alert e-mails to subscribers.")
-    def alerts_group():
-        pass
-
-    @alerts_group.command("digest", help="Queue a digest for every subscriber with new matching alerts.")
-    @click.option("--frequency", type=click.Choice(subscriptions.FREQUENCIES), default="weekly", show_default=True,
-                  help="Which subscribers: run 'immediate' often (e.g. hourly), 'weekly' once a week.")
-    @click.option("--since", type=click.DateTime(["%Y-%m-%d"]), default=None,
-                  help="Include alerts dated on or after this day (default: "
-                       f"{subscriptions.LOOKBACK_DAYS} days before each subscription was confirmed).")
-    def digest_command(frequency, since):
-        queued = subscriptions.queue_digests(
-            current_app.extensions["catalog"], frequency, current_app.config["SECRET_KEY"],
-            current_app.config["SITE_URL"], since=since.date() if since else None)
-        click.echo(f"{queued} {frequency} digest(s) queued")
-
-    @alerts_group.command("purge", help="Delete unconfirmed and unsubscribed subscriptions (retention).")
-    def purge_command():
-        click.echo(f"{subscriptions.purge()} subscription(s) deleted")
-
+    # RFC 8058: the mail program POSTs "List-Unsubscribe=One-Click" with no CSRF token; the signed
+    # token in the URL is what authorises it.
+    csrf.exempt(subscription_views.unsubscribe)
+    app.register_blueprint(bp, url_prefix="/<language:lang>")
+    app.cli.add_command(alerts_group)

@@ -7,9 +7,8 @@ may repeat; values within one parameter are any-of, the parameters together all-
 
 from dataclasses import dataclass, field
 
-from portal.content.schema import REGIONS, RISK_TYPES
-from portal.intake.choices import INDUSTRIES
 from portal.params import whole_number
+from portal.vocab import INDUSTRIES, REGIONS, RISK_TYPES
 
 PER_PAGE = 10
 # Far beyond any real list; a bigger number is refused rather than turned into a huge offset.

@@ -5,9 +5,8 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, StringField
 from wtforms.validators import DataRequired, Length
 
-from portal.content.schema import REGIONS
-from portal.intake.choices import INDUSTRIES
-from portal.intake.forms import REQUIRED, MultiCheckboxField, _pairs, choice_list, email_check, honeypot_check
+from portal.forms import REQUIRED, MultiCheckboxField, choice_list, email_check, honeypot_check, pairs
+from portal.vocab import INDUSTRIES, REGIONS
 
 
 class SubscribeForm(FlaskForm):
@@ -17,10 +16,10 @@ class SubscribeForm(FlaskForm):
                                     description=_l("Choose none to receive alerts for every industry."))
     regions = MultiCheckboxField(_l("Markets (optional)"), choices=choice_list(REGIONS),
                                  description=_l("Choose none to receive alerts for every market."))
-    frequency = RadioField(_l("How often?"), default="weekly", validators=[DataRequired(REQUIRED)], choices=_pairs(
+    frequency = RadioField(_l("How often?"), default="weekly", validators=[DataRequired(REQUIRED)], choices=pairs(
         ("weekly", _l("Once a week, when there is something new")),
         ("immediate", _l("As soon as an alert is published"))))
-    language = RadioField(_l("Language of the e-mails"), validators=[DataRequired(REQUIRED)], choices=_pairs(
+    language = RadioField(_l("Language of the e-mails"), validators=[DataRequired(REQUIRED)], choices=pairs(
         ("zh", "中文"), ("en", "English")))
     consent = BooleanField(_l("I agree that the portal keeps my e-mail address and choices to send me these alerts, "
                               "as the privacy notice explains, until I unsubscribe."),

@@ -2,16 +2,15 @@
 e-mail opens a page with a button. The unsubscribe POST is CSRF-exempt so that a mail program
 can send RFC 8058's one-click request; the signed token in the URL is what authorises it."""
 
-from flask import Blueprint, current_app, g, redirect, render_template, request, url_for
+from flask import current_app, g, redirect, render_template, request, url_for
 
 from portal.alerts import subscriptions
+from portal.alerts.blueprint import bp
 from portal.alerts.forms import SubscribeForm
-from portal.content.schema import REGIONS
-from portal.intake.choices import INDUSTRIES
-from portal.intake.views import privacy_version, private, submit_limit
-from portal.limits import limiter
-
-bp = Blueprint("subscriptions", __name__)
+from portal.content import privacy_version
+from portal.limits import configured, limiter
+from portal.vocab import INDUSTRIES, REGIONS
+from portal.web import private
 
 
 def _secret():
@@ -19,7 +18,7 @@ def _secret():
 
 
 @bp.route("/alerts/subscribe", methods=["GET", "POST"])
-@limiter.limit(submit_limit, methods=["POST"])
+@limiter.limit(configured("SUBMIT_RATE_LIMIT"), methods=["POST"])
 def subscribe():
     form = SubscribeForm()
     if request.method == "GET":
@@ -31,7 +30,7 @@ def subscribe():
         subscriptions.subscribe(form.email.data, form.industries.data or [], form.regions.data or [],
                                 form.frequency.data, form.language.data, privacy_version(form.language.data),
                                 _secret(), current_app.config["SITE_URL"])
-        return redirect(url_for("subscriptions.sent"), code=303)
+        return redirect(url_for("alerts.sent"), code=303)
     status = 400 if form.errors else 200
     return private(render_template("alerts/subscribe.html", form=form)), status
 
@@ -65,7 +64,3 @@ def unsubscribe(token):
         return private(render_template("alerts/message.html", state="unsubscribed"))
     return private(render_template("alerts/message.html", state="unsubscribe", action=request.path))
 
-
-def init_app(app, csrf):
-    # RFC 8058: the mail program POSTs "List-Unsubscribe=One-Click" with no CSRF token.
-    csrf.exempt(unsubscribe)

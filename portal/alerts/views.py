@@ -2,18 +2,15 @@
 
 from datetime import date
 
-from flask import Blueprint, Response, current_app, g, render_template, request, url_for
+from flask import Response, current_app, g, render_template, request, url_for
 
+from portal.alerts.blueprint import bp
 from portal.alerts.filters import CHOICES, paginate, parse_filters
 from portal.content import current_catalog, page_or_404
-from portal.content.schema import REGIONS, REQUEST_TYPES, RISK_TYPES, SEVERITIES
-from portal.intake.choices import INDUSTRIES
 from portal.page_cache import rendered_once
-
-bp = Blueprint("alerts", __name__)
+from portal.vocab import ALERT_LABELS, REQUEST_TYPES
 
 FEED_SIZE = 50
-LABELS = {"industries": INDUSTRIES, "regions": REGIONS, "risks": RISK_TYPES, "severities": SEVERITIES}
 
 
 def _chosen_alerts(filters):
@@ -32,7 +29,7 @@ def index():
     elif filters.page > pages:
         status = 404
     return render_template("alerts/list.html", alerts=shown, total=len(alerts), filters=filters, pages=pages,
-                           choices=CHOICES, alert_labels=LABELS,
+                           choices=CHOICES, alert_labels=ALERT_LABELS,
                            feed_url=url_for("alerts.feed", **filters.query_args)), status
 
 
@@ -49,7 +46,7 @@ def feed():
     # A feed's <updated> is its newest change; an empty filtered feed takes the catalog's newest.
     newest = alerts or current_catalog().alerts(g.lang)
     feed_updated = max((alert.updated for alert in newest), default=date(2026, 1, 1))
-    xml = render_template("alerts/feed.xml", alerts=alerts, site=site, filters=filters, alert_labels=LABELS,
+    xml = render_template("alerts/feed.xml", alerts=alerts, site=site, filters=filters, alert_labels=ALERT_LABELS,
                           feed_updated=feed_updated,
                           self_url=site + url_for("alerts.feed", **filters.query_args),
                           list_url=site + url_for("alerts.index", **filters.query_args))
@@ -60,5 +57,5 @@ def feed():
 @rendered_once
 def detail(slug):
     alert = page_or_404("alerts", slug)
-    return render_template("alerts/detail.html", alert=alert, alert_labels=LABELS, request_types=REQUEST_TYPES,
+    return render_template("alerts/detail.html", alert=alert, alert_labels=ALERT_LABELS, request_types=REQUEST_TYPES,
                            feed_url=url_for("alerts.feed"))

@@ -1,20 +1,21 @@
 """Content: Markdown files in content/ become the immutable Catalog the page views read."""
 
-from pathlib import Path
-
-import click
 from flask import abort, current_app, g
-from werkzeug.exceptions import MethodNotAllowed, NotFound
-from werkzeug.routing import RequestRedirect
 
-from portal.content.catalog import Catalog, ContentError, load_catalog, read_all
-from portal.content.check import check_pages
+from portal.content.catalog import Catalog, ContentError, load_catalog
+from portal.content.cli import content_group
 
 __all__ = ["Catalog", "ContentError", "current_catalog", "init_app"]
 
 
 def current_catalog():
     return current_app.extensions["catalog"]
+
+
+def privacy_version(lang):
+    """The privacy notice a person agreed to: its date, stored with their request or subscription."""
+    page = current_catalog().get("pages", "privacy", lang)
+    return page.updated.isoformat() if page else "unknown"
 
 
 def page_or_404(section, slug):
@@ -25,44 +26,7 @@ def page_or_404(section, slug):
     return page
 
 
-def link_resolver(app, pages):
-    """A function telling whether a site path is a real, canonical page of this portal."""
-    adapter = app.url_map.bind("localhost")
-    page_keys = {(page.section, page.slug, page.lang) for page in pages}
-
-    def resolve(path):
-        try:
-            endpoint, args = adapter.match(path, method="GET")
-        except (NotFound, MethodNotAllowed, RequestRedirect):
-            return False  # a redirect counts as broken: content should link the canonical URL
-        if "lang" in args and args["lang"] not in ("zh", "en"):
-            return False
-        if endpoint == "pages.guide":
-            return ("guides", args["slug"], args["lang"]) in page_keys
-        if endpoint == "alerts.detail":
-            return ("alerts", args["slug"], args["lang"]) in page_keys
-        if endpoint == "education.material":
-            return ("education", args["slug"], args["lang"]) in page_keys
-        return True
-
-    return resolve
-
-
 def init_app(app):
     # Loaded here, before gunicorn forks, so every worker shares one rendered catalog.
     app.extensions["catalog"] = load_catalog(app.config["CONTENT_DIR"])
-
-    @app.cli.group("content", help="Check the Markdown content.")
-    def content_group():
-        pass
-
-    @content_group.command("check", help="Fail on schema errors, missing translations, broken links or bad dates.")
-    def check_command():
-        content_dir = Path(current_app.config["CONTENT_DIR"])
-        pages, load_problems = read_all(content_dir)
-        problems = check_pages(pages, load_problems, link_resolver(current_app, pages))
-        for problem in problems:
-            click.echo(problem, err=True)
-        if problems:
-            raise click.ClickException(f"{len(problems)} problem(s) in {content_dir}")
-        click.echo(f"{len(pages)} pages OK in {content_dir}")
+    app.cli.add_command(content_group)

@@ -15,8 +15,7 @@ import yaml
 
 from portal.content.render import render_markdown
 from portal.content.schema import SECTIONS, validate_front_matter
-
-LANGUAGES = ("zh", "en")
+from portal.vocab import LANGUAGES
 
 
 class ContentError(RuntimeError):

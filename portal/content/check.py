@@ -8,8 +8,8 @@ and in-page anchor pointing somewhere real.
 import re
 from collections import defaultdict
 
-from portal.content.catalog import LANGUAGES
 from portal.content.schema import ALERT_SECTIONS, GUIDE_SECTIONS, MATERIAL_SECTIONS, SHARED_KEYS
+from portal.vocab import LANGUAGES
 
 _HREF = re.compile(r'href="([^"]*)"')
 

@@ -10,83 +10,10 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 
-from portal.intake.choices import INDUSTRIES
+from portal.vocab import AUDIENCES, INDUSTRIES, REGIONS, REQUEST_TYPES, RISK_TYPES, SEVERITIES, TOPICS
 
 # Folder under content/ -> the one kind of page it holds.
 SECTIONS = {"guides": "guide", "pages": "page", "alerts": "alert", "education": "material"}
-
-# What a published page is, as search results and facets name it.
-KIND_LABELS = {
-    "guide": _l("Guide"),
-    "page": _l("Information page"),
-    "alert": _l("Overseas risk alert"),
-    "material": _l("Teaching material"),
-}
-
-TOPICS = {
-    "pledge-financing": _l("Pledge financing"),
-    "patent": _l("Patents"),
-    "trademark": _l("Trademarks"),
-    "geographical-indication": _l("Geographical indications"),
-    "copyright": _l("Copyright"),
-    "software": _l("Software"),
-    "overseas-risk": _l("Overseas IP risk"),
-    "rights-protection": _l("Rights protection"),
-    "education": _l("IP education"),
-}
-
-AUDIENCES = {
-    "enterprise": _l("Enterprises"),
-    "school": _l("Schools and teachers"),
-    "institution": _l("Service institutions"),
-    "individual": _l("Individuals"),
-}
-
-# Markets abroad, shared by the overseas alerts (filters, subscriptions) and the health check's
-# "where do you sell" question, so a health-check answer can open the alerts filtered to it.
-REGIONS = {
-    "us": _l("United States"),
-    "eu": _l("European Union"),
-    "uk": _l("United Kingdom"),
-    "japan": _l("Japan"),
-    "korea": _l("South Korea"),
-    "asean": _l("Southeast Asia (ASEAN)"),
-    "india": _l("India"),
-    "middle-east": _l("Middle East"),
-    "russia-central-asia": _l("Russia and Central Asia"),
-    "africa": _l("Africa"),
-    "latin-america": _l("Latin America"),
-    "global": _l("Several markets or worldwide"),
-}
-
-# What kind of overseas risk an alert reports: its filter on /<lang>/alerts and in subscriptions.
-RISK_TYPES = {
-    "litigation": _l("Lawsuits and litigation waves"),
-    "section-337": _l("US Section 337 investigations"),
-    "trademark-squatting": _l("Trademark squatting"),
-    "customs": _l("Customs seizures"),
-    "trade-fair": _l("Trade-fair enforcement"),
-    "rule-change": _l("Rule changes abroad"),
-}
-
-# How soon an exporter in the named industries and markets should act on an alert.
-SEVERITIES = {
-    "high": _l("High: act now"),
-    "medium": _l("Medium: check your position"),
-    "low": _l("Low: for information"),
-}
-
-# The assistance request each guide's "get help with this" link opens (the form: issue 4).
-REQUEST_TYPES = {
-    "pledge-financing": _l("Patent or trademark pledge financing"),
-    "trademark-gi": _l("Trademark registration or geographical indication"),
-    "copyright-software": _l("Copyright or software registration"),
-    "overseas-risk": _l("Overseas IP dispute or risk"),
-    "rights-protection": _l("Infringement complaint and rights protection"),
-    "patent-advice": _l("Patent filing and navigation advice"),
-    "school-visit": _l("Expert visit to a school"),
-    "general": _l("General enquiry"),
-}
 
 # Every guide answers the same questions under the same headings, in this order.
 GUIDE_SECTIONS = {

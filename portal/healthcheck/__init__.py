@@ -25,3 +25,7 @@ def init_app(app):
     if missing:
         raise QuestionnaireError(f"the health check names guides that do not exist: {', '.join(missing)}")
     app.extensions["health_check"] = questionnaire
+
+    from portal.healthcheck import views  # noqa: PLC0415
+
+    app.register_blueprint(views.bp, url_prefix="/<language:lang>")

@@ -10,8 +10,7 @@ from pathlib import Path
 
 import yaml
 
-from portal.content.schema import REGIONS, REQUEST_TYPES
-from portal.intake.choices import INDUSTRIES
+from portal.vocab import INDUSTRIES, REGIONS, REQUEST_TYPES
 
 QUESTIONS_FILE = Path(__file__).with_name("questions.yaml")
 LANGS = ("zh", "en")

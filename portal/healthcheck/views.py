@@ -15,13 +15,13 @@ from wtforms import RadioField, SelectChoice
 from wtforms.validators import StopValidation, ValidationError
 
 from portal.content import current_catalog
-from portal.content.schema import REQUEST_TYPES
+from portal.forms import MultiCheckboxField
 from portal.healthcheck import questionnaire as rules
 from portal.healthcheck.signing import read_answers, sign_answers
-from portal.intake.forms import MultiCheckboxField
 from portal.params import whole_number
+from portal.vocab import REQUEST_TYPES
 
-bp = Blueprint("health_check", __name__)
+bp = Blueprint("healthcheck", __name__, template_folder="templates")
 
 BAD_ANSWERS = _l("We could not read your answers: the link or the form was changed, damaged or cut short. "
                  "Nothing was stored, so please start again. It takes about three minutes.")
@@ -86,7 +86,7 @@ def with_page(answers, question_ids, posted):
 
 def render_start(problem=None):
     status = 400 if problem else 200
-    return personal(render_template("health_check_start.html", problem=problem,
+    return personal(render_template("healthcheck/start.html", problem=problem,
                                     questions=len(current_questionnaire().questions)), status)
 
 
@@ -95,7 +95,7 @@ def render_step(questionnaire, index, answers, form=None, notice=None, status=20
     form = form or step_form(questionnaire, question_ids, answers=answers)
     shown = rules.possible_pages(questionnaire, answers)
     return personal(render_template(
-        "health_check_step.html", form=form, page=questionnaire.pages[index], question_ids=question_ids,
+        "healthcheck/step.html", form=form, page=questionnaire.pages[index], question_ids=question_ids,
         step=index, token=sign_answers(answers), notice=notice,
         number=shown.index(index) + 1 if index in shown else 1, total=len(shown),
         has_back=rules.next_page(questionnaire, answers, index, -1) is not None,
@@ -198,5 +198,5 @@ def result():
         "alerts_url": alerts_link(effective) if action.alerts and effective.get("markets") else None,
     } for action in rules.recommend(questionnaire, answers)]
     link = current_app.config["SITE_URL"] + url_for(".result", a=token)
-    return personal(render_template("health_check_result.html", actions=actions, summary=summary, link=link,
+    return personal(render_template("healthcheck/result.html", actions=actions, summary=summary, link=link,
                                     token=sign_answers(answers), first_step=rules.next_page(questionnaire, {}, -1)))

@@ -1,19 +1,18 @@
 """/<lang>/indicators: the plan's table with the latest published values, as HTML with an SVG
 chart, and as CSV."""
 
-import csv
-import io
 from dataclasses import dataclass
 from decimal import Decimal
 
-from flask import Blueprint, Response, g, render_template
+from flask import Blueprint, g, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from portal.indicators.latest import display_number, latest_values
 from portal.indicators.plan import load_plan
+from portal.spreadsheet import csv_response
 
-bp = Blueprint("indicators", __name__)
+bp = Blueprint("indicators", __name__, template_folder="templates")
 
 BAR_WIDTH = 300  # the longest bar in the chart, in SVG units
 
@@ -47,25 +46,20 @@ def bars(row):
 @bp.get("/indicators")
 def index():
     rows = table_rows()
-    return render_template("indicators.html", plan=load_plan(), rows=rows, bars=bars, bar_width=BAR_WIDTH)
+    return render_template("indicators/page.html", plan=load_plan(), rows=rows, bars=bars, bar_width=BAR_WIDTH)
 
 
 @bp.get("/indicators.csv")
 def csv_download():
-    out = io.StringIO()
-    writer = csv.writer(out)
     with force_locale(g.lang):
-        writer.writerow([_("Indicator"), _("Unit"), _("2020 baseline"), _("2025 target"), _("Latest published value"),
-                         _("Date of the latest value"), _("Source of the latest value"), _("Responsible department")])
+        rows = [[_("Indicator"), _("Unit"), _("2020 baseline"), _("2025 target"), _("Latest published value"),
+                 _("Date of the latest value"), _("Source of the latest value"), _("Responsible department")]]
         for row in table_rows():
             indicator, latest = row.indicator, row.latest
-            writer.writerow([indicator.name(g.lang), indicator.unit(g.lang), indicator.baseline_2020,
-                             indicator.target_2025, row.latest_text or _("not yet published"),
-                             latest.as_of.isoformat() if latest else "",
-                             f"{latest.source_title} {latest.source_url}" if latest else "",
-                             indicator.department(g.lang)])
-    # A byte-order mark so that spreadsheet programs read the Chinese text as UTF-8.
-    body = "\ufeff" + out.getvalue()
-    filename = f"hengshui-ip-indicators-{g.lang}.csv"
-    return Response(body, mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+            rows.append([indicator.name(g.lang), indicator.unit(g.lang), indicator.baseline_2020,
+                         indicator.target_2025, row.latest_text or _("not yet published"),
+                         latest.as_of.isoformat() if latest else "",
+                         f"{latest.source_title} {latest.source_url}" if latest else "",
+                         indicator.department(g.lang)])
+    # Administrators type the source's title: a formula there would run in a reader's spreadsheet.
+    return csv_response(rows, f"hengshui-ip-indicators-{g.lang}.csv")

@@ -7,8 +7,7 @@ itself in their workspace, behind a login.
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from portal.content.schema import REQUEST_TYPES
-from portal.intake.choices import COUNTIES
+from portal.vocab import COUNTIES, REQUEST_TYPES
 
 
 def acknowledgement(request, status_url):

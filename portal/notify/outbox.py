@@ -9,7 +9,6 @@ MAX_ATTEMPTS.
 
 import logging
 import smtplib
-import time
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
@@ -98,24 +97,3 @@ def send_pending(transport, sender, now=None):
             sent += 1
     db.session.commit()  # releases the claimed rows
     return sent, failed
-
-
-def run_worker(transport, sender, interval=5.0, passes=None, periodic=None):
-    """Loop: send what is due, sleep when nothing was. `passes` bounds it (for tests).
-    `periodic` = (seconds, function): also call function that often (the SLA check)."""
-    done = 0
-    last_periodic = None
-    while passes is None or done < passes:
-        if periodic and (last_periodic is None or time.monotonic() - last_periodic >= periodic[0]):
-            last_periodic = time.monotonic()
-            try:
-                periodic[1]()
-            except Exception:  # a failed check must not stop the mail; it runs again next time
-                db.session.rollback()
-                log.exception("periodic task failed")
-        sent, failed = send_pending(transport, sender)
-        if sent or failed:
-            log.info("outbox: %s sent, %s to retry", sent, failed)
-        else:
-            time.sleep(interval)
-        done += 1

@@ -15,6 +15,7 @@ from datetime import date
 from pathlib import Path
 
 import numpy as np
+from flask import current_app
 from whoosh.filedb.filestore import FileStorage
 
 from portal.search import schema as S
@@ -28,6 +29,11 @@ SPELLING_WORDS = 4      # misspelt words corrected per query
 SPELLING_LONGEST = 20   # longer "words" are not words
 OTHER_LANGUAGE_HITS = 5
 FACETS = (S.KIND, S.TOPICS, S.AUDIENCE)
+
+
+def current_search():
+    """This worker's SearchIndex (opened lazily, after the fork)."""
+    return current_app.extensions["search"]
 
 
 class SearchUnavailable(RuntimeError):

@@ -1,0 +1,156 @@
+"""Who is signed in, and what each role may open.
+
+Sessions are Flask's signed cookies. The id Flask-Login keeps in the session is
+"<user id>:<session version>", and the user loader accepts it only while the account's
+session_version is the same and the account is active: raising the version (logout, password
+change, deactivation by an administrator) ends every session of that user on the server side,
+even if someone kept a copy of the cookie. Sessions also end after PORTAL_STAFF_IDLE_MINUTES
+without a request.
+
+Roles: staff (one institution's requests), coordinator (the municipal centre: every request,
+reassignment, escalations), admin (the /admin area only; administrators do not read requests,
+so the people who manage accounts are not also reading the public's personal data).
+"""
+
+import time
+from functools import wraps
+from urllib.parse import urlsplit
+
+from flask import abort, current_app, flash, redirect, request, session, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import LoginManager, current_user, login_user, logout_user
+
+from portal.db import db
+from portal.models import User
+from portal.params import whole_number
+
+ROLES = {
+    "staff": _l("Institution staff"),
+    "coordinator": _l("Coordinator (municipal centre)"),
+    "admin": _l("Administrator"),
+}
+WORKSPACE_ROLES = ("staff", "coordinator")
+
+login_manager = LoginManager()
+
+
+class SessionUser:
+    """What Flask-Login holds for a signed-in user: the row plus the versioned session id."""
+
+    is_authenticated = True
+    is_active = True
+    is_anonymous = False
+
+    def __init__(self, user):
+        self.user = user
+
+    def get_id(self):
+        return f"{self.user.id}:{self.user.session_version}"
+
+    def __getattr__(self, name):
+        return getattr(self.user, name)
+
+
+@login_manager.user_loader
+def load_user(session_id):
+    user_id, _, version = str(session_id).partition(":")
+    user_id, version = whole_number(user_id, 1), whole_number(version)
+    if user_id is None or version is None:
+        return None
+    user = db.session.get(User, user_id)
+    if user is None or not user.active or user.session_version != version:
+        return None
+    return SessionUser(user)
+
+
+@login_manager.unauthorized_handler
+def unauthorized():
+    flash(_l("Please sign in to continue."), "info")
+    return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))
+
+
+def safe_next(target, default):
+    """Only a path on this site: never another host, scheme or protocol-relative URL."""
+    if not target or not isinstance(target, str):
+        return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return default
+    return target
+
+
+def start_session(user):
+    """Sign in with a new session: nothing from before the login survives (a new CSRF token too)."""
+    session.clear()
+    login_user(SessionUser(user))
+    session["seen"] = int(time.time())
+    session.permanent = False
+
+
+def end_sessions(user):
+    """End every session of `user`, everywhere."""
+    user.session_version += 1
+
+
+def sign_out():
+    if current_user.is_authenticated:
+        end_sessions(current_user.user)
+        db.session.commit()
+    logout_user()
+    session.clear()
+
+
+def check_idle():
+    """Sign out a session that has been idle too long; returns a redirect when it did."""
+    if not current_user.is_authenticated:
+        return None
+    limit = current_app.config["STAFF_IDLE_MINUTES"] * 60
+    now = int(time.time())
+    seen = session.get("seen", 0)
+    if not isinstance(seen, int) or now - seen > limit:
+        logout_user()
+        session.clear()
+        flash(_l("You were signed out after a period without activity. Please sign in again."), "info")
+        return redirect(url_for("accounts.login"))
+    session["seen"] = now
+    return None
+
+
+def private_area(blueprint, *roles):
+    """Wire a blueprint of the staff area: idle sessions end, pages are never stored by browsers
+    or proxies, and, when `roles` are given, every route of it needs one of them."""
+    @blueprint.before_request
+    def check_session():
+        if roles:
+            if not current_user.is_authenticated:
+                return login_manager.unauthorized()
+            if current_user.role not in roles:
+                abort(403)
+        return check_idle()
+
+    @blueprint.after_request
+    def no_store(response):
+        response.headers["Cache-Control"] = "no-store"
+        return response
+
+
+def require_role(*roles):
+    """Signed in, and one of `roles`; other roles get 403 (signed-in users know the area exists)."""
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if not current_user.is_authenticated:
+                return login_manager.unauthorized()
+            if current_user.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+        return wrapped
+    return decorator
+
+
+def init_app(app):
+    login_manager.init_app(app)
+    # The idle check and the user loader happen per request; "strong" protection would also end
+    # a session when the browser's address changes (mobile users move between networks often),
+    # which the session version already covers.
+    login_manager.session_protection = None

@@ -1,0 +1,114 @@
+"""/<lang>/staff/…: sign-in, sign-out, password resets, invitations and one's own account."""
+
+from datetime import UTC, datetime
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from portal.accounts import auth, links, passwords
+from portal.accounts.forms import ChangePasswordForm, LoginForm, NewPasswordForm, ResetRequestForm
+from portal.db import db
+from portal.limits import limiter
+from portal.models import User
+from portal.web import form_page, private
+
+bp = Blueprint("accounts", __name__, template_folder="templates")
+
+
+def login_limit():
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+def reset_limit():
+    return current_app.config["RESET_RATE_LIMIT"]
+
+
+auth.private_area(bp)  # the sign-in pages are open; every other route names its roles
+
+
+def home_for(user):
+    return url_for("admin.index") if user.role == "admin" else url_for("casework.queue")
+
+
+# Sign-in and passwords
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(login_limit, methods=["POST"])
+def login():
+    form = LoginForm()
+    if request.method == "GET":
+        form.next.data = request.args.get("next", "")
+    failed = False
+    if form.validate_on_submit():
+        email = form.email.data.strip().lower()
+        user = db.session.scalar(select(User).where(User.email == email))
+        ok = passwords.verify(user.password_hash if user else None, form.password.data)
+        if ok and user.active:
+            user.last_login_at = datetime.now(UTC)
+            db.session.commit()
+            auth.start_session(user)
+            return redirect(auth.safe_next(form.next.data, home_for(user)), code=303)
+        failed = True  # the same words for an unknown address, a wrong password, a closed account
+    status = 200 if request.method == "GET" else (401 if failed else 400)
+    return render_template("accounts/login.html", form=form, failed=failed), status
+
+
+@bp.post("/logout")
+def logout():
+    auth.sign_out()
+    flash(_("You have signed out."), "info")
+    return redirect(url_for("accounts.login"), code=303)
+
+
+@bp.route("/reset", methods=["GET", "POST"])
+@limiter.limit(reset_limit, methods=["POST"])
+def reset_request():
+    form = ResetRequestForm()
+    if form.validate_on_submit():
+        user = db.session.scalar(select(User).where(User.email == form.email.data.lower(), User.active))
+        if user is not None and user.password_hash:
+            links.send_account_link(user, "reset")
+            db.session.commit()
+        # The same page whether or not the address has an account.
+        return render_template("accounts/reset_sent.html"), 200
+    return form_page("accounts/reset.html", form=form)
+
+
+@bp.route("/password/<any(invite, reset):purpose>/<token>", methods=["GET", "POST"])
+@limiter.limit(reset_limit, methods=["POST"])
+def set_password(purpose, token):
+    user = passwords.user_for_token(token, purpose, lambda user_id: db.session.get(User, user_id))
+    if user is None:
+        return render_template("accounts/link_expired.html", purpose=purpose), 404
+    form = NewPasswordForm()
+    form.account_email = user.email
+    if form.validate_on_submit():
+        user.password_hash = passwords.hash_password(form.password.data)
+        auth.end_sessions(user)  # any session from before the reset ends; this link stops working
+        db.session.commit()
+        auth.start_session(user)
+        flash(_("Your password is set. You are signed in."), "success")
+        return redirect(home_for(user), code=303)
+    return private((render_template("accounts/set_password.html", form=form, purpose=purpose, account=user),
+                    200 if request.method == "GET" else 400))
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@auth.require_role("staff", "coordinator", "admin")
+def account():
+    form = ChangePasswordForm()
+    user = current_user.user
+    form.account_email = user.email
+    if form.validate_on_submit():
+        if not passwords.verify(user.password_hash, form.current.data):
+            form.current.errors = [_("This is not your current password.")]
+        else:
+            user.password_hash = passwords.hash_password(form.password.data)
+            auth.end_sessions(user)  # every other session ends; this one starts again
+            db.session.commit()
+            auth.start_session(user)
+            flash(_("Your password has been changed. Other sessions have been signed out."), "success")
+            return redirect(url_for("accounts.account"), code=303)
+    return form_page("accounts/account.html", form=form, roles=auth.ROLES)

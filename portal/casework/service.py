@@ -1,0 +1,207 @@
+"""Acting on requests: each action one transaction, with its audit event and its e-mails.
+
+Views call act(); the table in workflow.py decides what is allowed. A request is read with
+FOR UPDATE (PostgreSQL) before it changes, and the form carries the status the member of staff
+saw: when someone else changed the request in the meantime, nothing happens and they are told.
+"""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from flask import current_app
+from sqlalchemy import select, update
+
+from portal.casework import workflow
+from portal.db import db
+from portal.institutions import assignment
+from portal.institutions.routing import Assignment
+from portal.models import AssistanceRequest, AuditEvent, Institution, OutboxMessage, User
+from portal.notify import messages
+from portal.web import status_url
+
+
+class NotVisible(Exception):
+    """The request does not exist or the actor may not see it: the views answer 404 for both, and
+    nothing else (a KeyError or IndexError from a bug is not mistaken for it)."""
+
+
+class ActionRefused(Exception):
+    """Why an action was not applied; `reason` is one of: not-allowed, changed, missing-text,
+    no-institution."""
+
+    def __init__(self, reason):
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Actor:
+    id: int
+    role: str
+    institution_id: int | None
+
+    @property
+    def label(self):
+        return f"user:{self.id}"
+
+    @classmethod
+    def of(cls, user):
+        return cls(user.id, user.role, user.institution_id)
+
+
+def visible_requests(actor):
+    """The select of requests `actor` may see: their institution's, or all for coordinators."""
+    query = select(AssistanceRequest)
+    if actor.role == "coordinator":
+        return query
+    if actor.role == "staff" and actor.institution_id is not None:
+        return query.where(AssistanceRequest.institution_id == actor.institution_id)
+    return query.where(False)
+
+
+def find_visible(actor, request_id, for_update=False):
+    query = visible_requests(actor).where(AssistanceRequest.id == request_id)
+    if for_update:
+        query = query.with_for_update()
+    return db.session.scalar(query)
+
+
+def act(actor, request_id, action, *, seen_status, text="", institution_id=None, now=None):
+    """Apply `action` to a request `actor` can see. Returns the request; raises ActionRefused, or
+    NotVisible when the actor cannot see it.
+    Commits on success, rolls back on refusal."""
+    now = now or datetime.now(UTC)
+    try:
+        request = find_visible(actor, request_id, for_update=True)
+        if request is None:
+            raise NotVisible(request_id)
+        if request.status != seen_status:
+            raise ActionRefused("changed")
+        if not workflow.allowed(action, request.status, actor.role):
+            raise ActionRefused("not-allowed")
+        transition = workflow.ACTIONS[action]
+        text = (text or "").strip()
+        if transition.needs_text and not text:
+            raise ActionRefused("missing-text")
+        _apply(request, action, transition, actor, text, institution_id, now)
+        db.session.commit()
+        return request
+    except BaseException:
+        db.session.rollback()
+        raise
+
+
+def _apply(request, action, transition, actor, text, institution_id, now):
+    before = {"status": request.status, "institution": request.institution_id}
+    site_url = current_app.config["SITE_URL"]
+    if transition.first_response and request.first_response_at is None:
+        request.first_response_at = now
+    if action in ("decline", "reassign"):
+        if action == "decline":
+            request.declined_by = sorted({*request.declined_by, request.institution_id})
+            decision = assignment.assign(request, excluded=set(request.declined_by))
+        else:
+            target = db.session.get(Institution, institution_id) if institution_id else None
+            if target is None or not target.active:
+                raise ActionRefused("no-institution")
+            decision = Assignment(target.id, None, f"reassigned by coordinator {actor.label}")
+        db.session.add(AuditEvent(request=request, actor=actor.label, action=action, before=before,
+                                  after={"reason": text} if text else {"institution": institution_id}))
+        request.first_response_at = None  # the new institution's clock starts now (place() sets it)
+        assignment.place(request, decision, actor=actor.label, site_url=site_url)
+        return
+    if transition.to_status:
+        request.status = transition.to_status
+    if action == "answer":
+        request.answered_at = now
+    elif action in ("close", "close-unanswered"):
+        request.closed_at = now
+    elif action == "reopen":
+        request.closed_at = request.answered_at = None
+    after = {"status": request.status}
+    if text:
+        after["message" if action == "reply" else "text"] = text
+    event = AuditEvent(request=request, actor=actor.label, action=_event_name(action), before=before, after=after,
+                       public=transition.public, created_at=now)
+    db.session.add(event)
+    if action == "reply":
+        db.session.flush()  # the event's id names the e-mail, so each reply is sent once
+        subject, body = messages.reply(request, text, status_url(request, external=True))
+        db.session.add(OutboxMessage(request_id=request.id, purpose=f"reply-{event.id}", recipient=request.email,
+                                     subject=subject, body=body))
+
+
+def _event_name(action):
+    # The requester's timeline names events by what happened, not by the button.
+    return {"accept": "accepted", "reply": "replied", "answer": "answered", "close": "closed",
+            "close-unanswered": "closed", "reopen": "reopened", "note": "note"}[action]
+
+
+def overdue_condition(now):
+    return (AssistanceRequest.status.in_(("assigned", "accepted")), AssistanceRequest.first_response_at.is_(None),
+            AssistanceRequest.due_at.is_not(None), AssistanceRequest.due_at < now)
+
+
+def escalate_overdue(now=None):
+    """Escalate each overdue request once: an audit event and one e-mail per active coordinator.
+    Returns how many were escalated. Safe to run from several processes at once: the conditional
+    UPDATE lets exactly one of them claim each request."""
+    now = now or datetime.now(UTC)
+    site_url = current_app.config["SITE_URL"]
+    candidates = db.session.scalars(select(AssistanceRequest.id).where(
+        *overdue_condition(now), AssistanceRequest.escalated_at.is_(None))).all()
+    coordinators = db.session.scalars(select(User).where(User.role == "coordinator", User.active)).all()
+    escalated = 0
+    for request_id in candidates:
+        claimed = db.session.execute(
+            update(AssistanceRequest)
+            .where(AssistanceRequest.id == request_id, AssistanceRequest.escalated_at.is_(None))
+            .values(escalated_at=now)).rowcount
+        if claimed != 1:
+            db.session.rollback()
+            continue
+        request = db.session.get(AssistanceRequest, request_id)
+        event = AuditEvent(request=request, actor="sla", action="escalated", created_at=now,
+                           after={"due_at": request.due_at.isoformat(), "coordinators": len(coordinators)})
+        db.session.add(event)
+        db.session.flush()
+        for coordinator in coordinators:
+            subject, body = messages.escalation(request, coordinator, site_url)
+            db.session.add(OutboxMessage(request_id=request.id, purpose=f"escalation-{event.id}",
+                                         recipient=coordinator.email, subject=subject, body=body))
+        db.session.commit()
+        escalated += 1
+    return escalated
+
+
+REPORT_COLUMNS = ("tracking_number", "request_type", "county", "industry", "institution", "status", "received_at",
+                  "due_at", "first_response_at", "answered_at", "closed_at", "responded_on_time")
+
+
+def export_rows(actor):
+    """The CSV export: only what reporting needs (no names, phones, e-mails or descriptions)."""
+    query = visible_requests(actor).order_by(AssistanceRequest.id)
+    institutions = dict(db.session.execute(select(Institution.id, Institution.slug)).all())
+    yield REPORT_COLUMNS
+    for request in db.session.scalars(query).yield_per(500):
+        on_time = "" if request.first_response_at is None or request.due_at is None else (
+            "yes" if _aware(request.first_response_at) <= _aware(request.due_at) else "no")
+        yield (request.tracking_number, request.request_type, request.county, request.industry,
+               institutions.get(request.institution_id, ""), request.status, _iso(request.created_at),
+               _iso(request.due_at), _iso(request.first_response_at), _iso(request.answered_at),
+               _iso(request.closed_at), on_time)
+
+
+def _aware(moment):
+    # SQLite returns naive datetimes for timezone-aware columns; they were written in UTC.
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _iso(moment):
+    return _aware(moment).isoformat(timespec="seconds") if moment else ""
+
+
+def is_overdue(request, now=None):
+    now = now or datetime.now(UTC)
+    return (request.status in ("assigned", "accepted") and request.first_response_at is None
+            and request.due_at is not None and _aware(request.due_at) < now)

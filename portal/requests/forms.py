@@ -1,0 +1,176 @@
+"""The request form: one base form and each request type's own fields, labels in both languages."""
+
+import secrets
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    MultipleFileField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.core import UnboundField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+
+from portal import validators
+from portal.forms import REQUIRED, UNREADABLE, MultiCheckboxField, choice_list, email_check, honeypot_check, pairs
+from portal.requests.choices import APPLICANT_KINDS
+from portal.vocab import COUNTIES, INDUSTRIES
+
+
+def credit_code_check(form, field):
+    if not field.data:
+        if form.applicant_kind.data == "enterprise":
+            raise ValidationError(_l("Enterprises must give their unified social credit code (18 characters)."))
+        return
+    try:
+        field.data = validators.normalise_credit_code(field.data)
+    except ValueError as error:
+        reason = str(error)
+        if reason == "length":
+            raise ValidationError(_l("The code has 18 characters; please check it.")) from None
+        if reason == "characters":
+            raise ValidationError(_l("The code uses digits and capital letters only (no I, O, Z, S or V).")) from None
+        raise ValidationError(_l("This code's last character does not match: please check each character.")) from None
+
+
+def phone_check(form, field):
+    try:
+        field.data = validators.normalise_phone(field.data)
+    except ValueError:
+        raise ValidationError(_l("Give a mainland mobile number (11 digits) or a landline with its area code, "
+                                 "for example 0318-1234567.")) from None
+
+
+class RequestForm(FlaskForm):
+    # Filled in when the form is first shown; the same token submitted twice creates one request.
+    form_token = HiddenField()
+    applicant_kind = RadioField(_l("Who is asking?"), choices=choice_list(APPLICANT_KINDS),
+                                validators=[InputRequired(REQUIRED)], default="enterprise")
+    organisation = StringField(_l("Name of your enterprise, school or organisation"),
+                               validators=[DataRequired(REQUIRED), Length(max=200)])
+    credit_code = StringField(_l("Unified social credit code"), validators=[credit_code_check],
+                              description=_l("18 characters, on your business licence. Not needed for schools."))
+    contact_name = StringField(_l("Contact person"), validators=[DataRequired(REQUIRED), Length(max=100)])
+    phone = StringField(_l("Phone"), validators=[DataRequired(REQUIRED), phone_check],
+                        description=_l("A mobile or a landline with its area code. We use the last four digits "
+                                       "to let you check your request's progress."))
+    email = StringField(_l("E-mail"), validators=[DataRequired(REQUIRED), email_check],
+                        description=_l("We send your tracking number and replies here."))
+    county = SelectField(_l("County or district"), choices=pairs(("", _l("Choose…"))) + choice_list(COUNTIES),
+                         validators=[DataRequired(_l("Please choose your county or district."))])
+    industry = SelectField(_l("Industry"), choices=pairs(("", _l("Choose…"))) + choice_list(INDUSTRIES),
+                           validators=[DataRequired(_l("Please choose an industry, or “Other”."))])
+    description = TextAreaField(_l("What do you need?"),
+                                validators=[DataRequired(REQUIRED),
+                                            Length(min=20, max=3000, message=_l(
+                                                "Please write between %(min)d and %(max)d characters."))],
+                                description=_l("In your own words: what happened, what you want to achieve, "
+                                               "any deadline. 20 to 3,000 characters."))
+    attachments = MultipleFileField(_l("Documents (optional)"),
+                                    description=_l("Up to 5 files, PDF, JPEG or PNG, each at most 10 MB."))
+    consent = BooleanField(_l("I agree that this request and my contact details are passed to the service "
+                              "institution that handles it, as the privacy notice explains."),
+                           validators=[DataRequired(_l("We can only pass on your request with your agreement."))])
+    # Hidden from people (CSS and aria-hidden); a bot that fills every field is refused.
+    website = StringField(_l("Leave this field empty"), validators=[honeypot_check])
+
+    def ensure_form_token(self):
+        # A missing or forged token (not one the portal made) is replaced: the request is still
+        # saved once, and nothing odd reaches the unique column.
+        if not validators.is_token(self.form_token.data):
+            self.form_token.data = secrets.token_urlsafe(24)
+
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        for field in self:
+            if isinstance(field.data, str) and validators.has_unreadable_characters(field.data):
+                field.errors = [*field.errors, UNREADABLE]
+                valid = False
+        return valid
+
+
+class PledgeFinancingForm(RequestForm):
+    ip_kind = RadioField(_l("What would you pledge?"), choices=pairs(
+        ("patent", _l("Patents")),
+        ("trademark", _l("Trademarks")),
+        ("both", _l("Both"))),
+        validators=[InputRequired(REQUIRED)])
+    amount = StringField(_l("Loan amount you have in mind (optional)"), validators=[Optional(), Length(max=50)])
+
+
+class TrademarkGIForm(RequestForm):
+    subject = RadioField(_l("What is it about?"), choices=pairs(
+        ("trademark", _l("Registering a trademark")),
+        ("gi", _l("A geographical indication")),
+        ("collective", _l("A collective or certification mark"))), validators=[InputRequired(REQUIRED)])
+    mark = StringField(_l("The mark or product name (optional)"), validators=[Optional(), Length(max=100)])
+
+
+class CopyrightSoftwareForm(RequestForm):
+    work_kind = RadioField(_l("What would you register?"), choices=pairs(
+        ("software", _l("Computer software")),
+        ("work", _l("Another work (text, art, photo, music, design…)"))),
+        validators=[InputRequired(REQUIRED)])
+
+
+class OverseasRiskForm(RequestForm):
+    region = StringField(_l("Country or region concerned"), validators=[DataRequired(REQUIRED), Length(max=100)])
+    deadline = DateField(_l("Deadline, if there is one (optional)"), validators=[Optional()],
+                         description=_l("For example a date to answer a court, customs or a trade fair."))
+
+
+class RightsProtectionForm(RequestForm):
+    right_kind = RadioField(_l("Which right is infringed?"), choices=pairs(
+        ("patent", _l("Patent")),
+        ("trademark", _l("Trademark")),
+        ("copyright", _l("Copyright")),
+        ("unsure", _l("Not sure"))), validators=[InputRequired(REQUIRED)])
+    where = StringField(_l("Where did you find the infringement? (optional)"),
+                        validators=[Optional(), Length(max=200)],
+                        description=_l("A market, a shop, a website or online store, a trade fair…"))
+
+
+class PatentAdviceForm(RequestForm):
+    technology = StringField(_l("Technical field"), validators=[DataRequired(REQUIRED), Length(max=200)])
+
+
+class SchoolVisitForm(RequestForm):
+    school_name = StringField(_l("School name"), validators=[DataRequired(REQUIRED), Length(max=200)])
+    grade_levels = MultiCheckboxField(_l("Grade levels"), choices=pairs(
+        ("primary", _l("Primary")),
+        ("junior", _l("Junior secondary")),
+        ("senior", _l("Senior secondary")),
+        ("vocational", _l("Vocational")),
+        ("university", _l("University"))),
+        validators=[DataRequired(_l("Please choose at least one grade level."))])
+    preferred_dates = StringField(_l("Preferred dates"), validators=[DataRequired(REQUIRED), Length(max=200)],
+                                  description=_l("For example: any Tuesday afternoon in March."))
+
+
+class GeneralForm(RequestForm):
+    pass
+
+
+# Request type -> (form class, names of its own fields).
+FORMS = {
+    "pledge-financing": PledgeFinancingForm,
+    "trademark-gi": TrademarkGIForm,
+    "copyright-software": CopyrightSoftwareForm,
+    "overseas-risk": OverseasRiskForm,
+    "rights-protection": RightsProtectionForm,
+    "patent-advice": PatentAdviceForm,
+    "school-visit": SchoolVisitForm,
+    "general": GeneralForm,
+}
+BASE_FIELDS = frozenset(name for name, value in vars(RequestForm).items() if isinstance(value, UnboundField))
+
+
+def own_fields(form):
+    """The names of the fields a request type adds to the base form."""
+    return [field.name for field in form if field.name not in BASE_FIELDS and field.name != "csrf_token"]

@@ -1,0 +1,70 @@
+"""Saving a request: one transaction for the request, its attachments, the routing decision,
+the audit events and the outbox messages. What the user is told is saved is saved, and every
+saved request has its notifications queued."""
+
+import logging
+import secrets
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from portal.db import db
+from portal.institutions import assignment
+from portal.models import AssistanceRequest, Attachment, AuditEvent, OutboxMessage
+from portal.notify import messages
+from portal.requests.uploads import store
+
+log = logging.getLogger(__name__)
+
+
+def tracking_number(request):
+    # From the database's own primary key: unique across processes and hosts, no counter to share.
+    return f"HS{request.created_at.year}-{request.id:06d}"
+
+
+def find_by_form_token(form_token):
+    return db.session.scalar(select(AssistanceRequest).where(AssistanceRequest.form_token == form_token))
+
+
+def submit(values, details, uploads, *, request_type, lang, privacy_version, upload_dir, status_url_for, site_url):
+    """Save a valid submission; returns (request, created). A repeated form token returns the
+    request the first submission created (the unique form_token column decides, so two
+    submissions racing each other also end as one). Files are removed if the transaction fails."""
+    stored = []
+    try:
+        for upload in uploads:
+            stored.append((upload, store(upload_dir, upload)))
+        request = AssistanceRequest(
+            status_token=secrets.token_urlsafe(32), request_type=request_type, lang=lang,
+            privacy_version=privacy_version, details=details, status="received", **values)
+        db.session.add(request)
+        db.session.flush()  # the database assigns the id the tracking number is made from
+        request.tracking_number = tracking_number(request)
+        for upload, stored_name in stored:
+            db.session.add(Attachment(request=request, stored_name=stored_name, original_name=upload.original_name,
+                                      content_type=upload.content_type, size=len(upload.data)))
+        db.session.add(AuditEvent(request=request, actor="requester", action="received", public=True,
+                                  after={"type": request_type, "attachments": len(stored)}))
+        assignment.place(request, assignment.assign(request), actor="routing", site_url=site_url, first=True)
+        subject, body = messages.acknowledgement(request, status_url_for(request))
+        db.session.add(OutboxMessage(request_id=request.id, purpose="acknowledgement", recipient=request.email,
+                                     subject=subject, body=body))
+        db.session.commit()
+        return request, True
+    except IntegrityError:
+        db.session.rollback()
+        _remove(upload_dir, stored)
+        existing = find_by_form_token(values["form_token"])
+        if existing:  # the same form submitted twice at once: the other submission won
+            return existing, False
+        raise
+    except BaseException:
+        db.session.rollback()
+        _remove(upload_dir, stored)
+        raise
+
+
+def _remove(upload_dir, stored):
+    for _upload, stored_name in stored:
+        Path(upload_dir, stored_name).unlink(missing_ok=True)

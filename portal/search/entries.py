@@ -1,0 +1,17 @@
+"""What the index holds of each catalog page, with the address the app itself builds for it."""
+
+from flask import url_for
+
+from portal.content.urls import page_endpoint
+
+
+def catalog_entries(app):
+    """One index entry per catalog page, with the URL the app itself builds for it."""
+    catalog = app.extensions["catalog"]
+    with app.test_request_context():
+        for page in catalog:
+            endpoint, args = page_endpoint(page)
+            yield {"doc_id": f"{page.lang}/{page.section}/{page.slug}", "lang": page.lang, "kind": page.kind,
+                   "topics": page.topics, "audience": page.audience, "title": page.title,
+                   "summary": page.summary, "text": page.text, "updated": page.updated.isoformat(),
+                   "url": url_for(endpoint, lang=page.lang, **args)}

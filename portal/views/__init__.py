@@ -1,1 +1,0 @@
-"""HTTP views: thin translations between URLs and the catalog (and, later, the services)."""
