@@ -3,17 +3,40 @@
 Migrations are Alembic's, through Flask-Migrate (`flask db upgrade`, run by `make run`).
 """
 
+from datetime import UTC
+
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import event
+from sqlalchemy import DateTime, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.types import TypeDecorator
 
 from portal.config import ROOT
 
 
 class Base(DeclarativeBase):
     pass
+
+
+def as_utc(moment):
+    """A stored moment as an aware UTC datetime. SQLite keeps no time zone and hands back naive
+    datetimes; the portal writes every moment in UTC, so that is what they mean."""
+    return moment if moment is None or moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+class UTCDateTime(TypeDecorator):
+    """A timezone-aware column that reads back aware on every database (PostgreSQL keeps the zone,
+    SQLite does not), so comparisons with datetime.now(UTC) never mix naive and aware."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        return value.astimezone(UTC) if value is not None and value.tzinfo else value
+
+    def process_result_value(self, value, dialect):
+        return as_utc(value)
 
 
 db = SQLAlchemy(model_class=Base)

@@ -7,7 +7,6 @@ from sqlalchemy import (
     JSON,
     Boolean,
     Date,
-    DateTime,
     ForeignKey,
     Index,
     Integer,
@@ -18,7 +17,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.db import db
+from portal.db import UTCDateTime, db
 
 
 def now():
@@ -87,16 +86,16 @@ class AssistanceRequest(db.Model):
     privacy_version: Mapped[str] = mapped_column(String(20))
     status: Mapped[str] = mapped_column(String(20), default="received")
     institution_id: Mapped[int | None] = mapped_column(ForeignKey("institution.id"))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
     # The service clock (portal/sla.py): the first response is due by due_at, counted in working
     # days from the moment the current institution received it.
-    due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    first_response_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    answered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    escalated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # None: not escalated yet
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    first_response_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # None: not escalated yet
     declined_by: Mapped[list] = mapped_column(JSON, default=list)  # institutions that declined it
-    anonymized_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # retention ran
+    anonymized_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # retention ran
 
     institution = relationship(Institution)
     attachments = relationship("Attachment", back_populates="request", order_by="Attachment.id")
@@ -121,7 +120,7 @@ class RoutingDecision(db.Model):
     institution_id: Mapped[int] = mapped_column(ForeignKey("institution.id"))
     rule_id: Mapped[int | None] = mapped_column(ForeignKey("routing_rule.id"))  # None: the fallback
     reason: Mapped[str] = mapped_column(String(500))
-    decided_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
 
 
 class User(db.Model):
@@ -142,8 +141,8 @@ class User(db.Model):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     lang: Mapped[str] = mapped_column(String(5), default="zh")  # language of the e-mails it receives
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
-    last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     institution = relationship(Institution)
 
@@ -159,7 +158,7 @@ class AuditEvent(db.Model):
     before: Mapped[dict | None] = mapped_column(JSON)
     after: Mapped[dict | None] = mapped_column(JSON)
     public: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
     request = relationship(AssistanceRequest, back_populates="events")
 
 
@@ -176,10 +175,10 @@ class OutboxMessage(db.Model):
     body: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(10), default="pending")  # pending, sent, failed
     attempts: Mapped[int] = mapped_column(Integer, default=0)
-    next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
-    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str | None] = mapped_column(String(500))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
     # Extra e-mail headers, e.g. List-Unsubscribe on alert digests (RFC 8058); None for most.
     headers: Mapped[dict | None] = mapped_column(JSON)
 
@@ -197,7 +196,7 @@ class IndicatorValue(db.Model):
     source_title: Mapped[str] = mapped_column(String(300))
     source_url: Mapped[str] = mapped_column(String(500))
     entered_by: Mapped[str] = mapped_column(String(100))
-    entered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
+    entered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
 
 
 class AlertSubscription(db.Model):
@@ -214,10 +213,10 @@ class AlertSubscription(db.Model):
     frequency: Mapped[str] = mapped_column(String(10))            # weekly, immediate
     status: Mapped[str] = mapped_column(String(15), default="pending")  # pending, active, unsubscribed
     privacy_version: Mapped[str] = mapped_column(String(20))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
-    confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    unsubscribed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    last_sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    unsubscribed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class AlertDelivery(db.Model):
@@ -230,4 +229,4 @@ class AlertDelivery(db.Model):
     subscription_id: Mapped[int] = mapped_column(ForeignKey("alert_subscription.id", ondelete="CASCADE"))
     alert_slug: Mapped[str] = mapped_column(String(120))
     outbox_message_id: Mapped[int | None] = mapped_column(ForeignKey("outbox_message.id", ondelete="SET NULL"))
-    queued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
+    queued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)

@@ -12,7 +12,7 @@ from portal.accounts.forms import ChangePasswordForm, LoginForm, NewPasswordForm
 from portal.db import db
 from portal.limits import limiter
 from portal.models import User
-from portal.web import form_page, private
+from portal.web import form_page, private, saved
 
 bp = Blueprint("accounts", __name__, template_folder="templates")
 
@@ -89,8 +89,7 @@ def set_password(purpose, token):
         auth.end_sessions(user)  # any session from before the reset ends; this link stops working
         db.session.commit()
         auth.start_session(user)
-        flash(_("Your password is set. You are signed in."), "success")
-        return redirect(home_for(user), code=303)
+        return saved(_("Your password is set. You are signed in."), home_for(user))
     return private((render_template("accounts/set_password.html", form=form, purpose=purpose, account=user),
                     200 if request.method == "GET" else 400))
 
@@ -109,6 +108,6 @@ def account():
             auth.end_sessions(user)  # every other session ends; this one starts again
             db.session.commit()
             auth.start_session(user)
-            flash(_("Your password has been changed. Other sessions have been signed out."), "success")
-            return redirect(url_for("accounts.account"), code=303)
+            return saved(_("Your password has been changed. Other sessions have been signed out."),
+                         url_for("accounts.account"))
     return form_page("accounts/account.html", form=form, roles=auth.ROLES)

@@ -20,7 +20,7 @@ from portal.models import AuditEvent, Institution, RoutingRule, User
 from portal.params import whole_number
 from portal.privacy import retention
 from portal.vocab import COUNTIES, INDUSTRIES, INSTITUTION_KINDS, REQUEST_TYPES
-from portal.web import form_page, private
+from portal.web import form_page, private, saved
 
 bp = Blueprint("admin", __name__, template_folder="templates")
 INSTITUTION_FIELDS = ("slug", "kind", "name_zh", "name_en", "services", "counties", "email", "phone", "address_zh",
@@ -98,8 +98,7 @@ def institution(institution_id):
             record.email = record.email.lower()
             save_audited("institution", before, record, INSTITUTION_FIELDS)
             assignment.forget_routing_tables()
-            flash(_("Saved."), "success")
-            return redirect(url_for("admin.institutions"), code=303)
+            return saved(_("Saved."), url_for("admin.institutions"))
     return form_page("admin/institution_form.html", form=form, record=record)
 
 
@@ -148,8 +147,7 @@ def user(user_id):
                 db.session.flush()  # the invitation link names the new account's id
                 send_account_link(record, "invite")
             save_audited("user", before, record, USER_FIELDS, created="user-invited")
-            flash(_("Invitation sent.") if before is None else _("Saved."), "success")
-            return redirect(url_for("admin.users"), code=303)
+            return saved(_("Invitation sent.") if before is None else _("Saved."), url_for("admin.users"))
     return form_page("admin/user_form.html", form=form, record=record)
 
 
@@ -197,8 +195,7 @@ def rule(rule_id):
             record.note, record.active = form.note.data or "", form.active.data
             save_audited("rule", before, record, RULE_FIELDS)
             assignment.forget_routing_tables()
-            flash(_("Saved."), "success")
-            return redirect(url_for("admin.rules"), code=303)
+            return saved(_("Saved."), url_for("admin.rules"))
     return form_page("admin/rule_form.html", form=form, record=record)
 
 
@@ -209,8 +206,7 @@ def delete_rule(rule_id):
     db.session.delete(record)
     db.session.commit()
     assignment.forget_routing_tables()
-    flash(_("The rule was deleted."), "success")
-    return redirect(url_for("admin.rules"), code=303)
+    return saved(_("The rule was deleted."), url_for("admin.rules"))
 
 
 @bp.get("/rules/try")
@@ -261,8 +257,7 @@ def indicators():
             audit("indicator-value-set", None, {"id": row.id, "indicator": row.indicator_key, "value": str(row.value),
                                                 "as_of": row.as_of.isoformat(), "source_url": row.source_url})
             db.session.commit()
-            flash(_("Saved."), "success")
-            return redirect(url_for("admin.indicators"), code=303)
+            return saved(_("Saved."), url_for("admin.indicators"))
     return render_template("admin/indicators.html", form=form, plan=plan, latest=latest_values(),
                            display_number=display_number), 200 if request.method == "GET" else 400
 

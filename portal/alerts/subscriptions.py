@@ -16,7 +16,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
-from portal.db import db
+from portal.db import as_utc, db
 from portal.models import AlertDelivery, AlertSubscription, OutboxMessage
 
 FREQUENCIES = ("weekly", "immediate")
@@ -109,16 +109,12 @@ def unsubscribe(subscription_id, now=None):
     return True
 
 
-def _as_utc(moment):
-    # SQLite hands back naive datetimes; they were stored as UTC.
-    return moment if moment is None or moment.tzinfo else moment.replace(tzinfo=UTC)
-
 
 def due_alerts(catalog, subscription, since=None):
     """Matching alerts not yet sent to this subscription, newest first."""
     sent = set(db.session.scalars(select(AlertDelivery.alert_slug).where(
         AlertDelivery.subscription_id == subscription.id)))
-    start = since or (_as_utc(subscription.confirmed_at) - timedelta(days=LOOKBACK_DAYS)).date()
+    start = since or (as_utc(subscription.confirmed_at) - timedelta(days=LOOKBACK_DAYS)).date()
     return [alert for alert in catalog.alerts(subscription.lang, subscription.industries, subscription.regions)
             if alert.date >= start and alert.slug not in sent]
 
@@ -148,7 +144,7 @@ def queue_digests(catalog, frequency, secret, site_url, now=None, since=None):
         AlertSubscription.status == "active", AlertSubscription.frequency == frequency)
         .order_by(AlertSubscription.id)).all()
     for subscription in subscriptions:
-        last = _as_utc(subscription.last_sent_at)
+        last = as_utc(subscription.last_sent_at)
         if frequency == "weekly" and last and now - last < WEEKLY_GAP:
             continue
         alerts = due_alerts(catalog, subscription, since)

@@ -12,7 +12,7 @@ from flask import current_app
 from sqlalchemy import select, update
 
 from portal.casework import workflow
-from portal.db import db
+from portal.db import as_utc, db
 from portal.institutions import assignment
 from portal.institutions.routing import Assignment
 from portal.models import AssistanceRequest, AuditEvent, Institution, OutboxMessage, User
@@ -185,23 +185,19 @@ def export_rows(actor):
     yield REPORT_COLUMNS
     for request in db.session.scalars(query).yield_per(500):
         on_time = "" if request.first_response_at is None or request.due_at is None else (
-            "yes" if _aware(request.first_response_at) <= _aware(request.due_at) else "no")
+            "yes" if as_utc(request.first_response_at) <= as_utc(request.due_at) else "no")
         yield (request.tracking_number, request.request_type, request.county, request.industry,
                institutions.get(request.institution_id, ""), request.status, _iso(request.created_at),
                _iso(request.due_at), _iso(request.first_response_at), _iso(request.answered_at),
                _iso(request.closed_at), on_time)
 
 
-def _aware(moment):
-    # SQLite returns naive datetimes for timezone-aware columns; they were written in UTC.
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
 
 def _iso(moment):
-    return _aware(moment).isoformat(timespec="seconds") if moment else ""
+    return as_utc(moment).isoformat(timespec="seconds") if moment else ""
 
 
 def is_overdue(request, now=None):
     now = now or datetime.now(UTC)
     return (request.status in ("assigned", "accepted") and request.first_response_at is None
-            and request.due_at is not None and _aware(request.due_at) < now)
+            and request.due_at is not None and as_utc(request.due_at) < now)

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from portal.db import db
+from portal.db import as_utc, db
 from portal.models import AssistanceRequest, Institution
 from portal.sla import BEIJING
 
@@ -33,15 +33,12 @@ class Row:
         return self.on_time / self.decided if self.decided else None
 
 
-def _aware(moment):
-    return moment if moment is None or moment.tzinfo else moment.replace(tzinfo=UTC)
-
 
 def aggregate(records, now):
     """records: (created_at, institution_id, due_at, first_response_at) tuples -> sorted Rows."""
     groups = {}
     for created, institution_id, due, first in records:
-        created, due, first = _aware(created), _aware(due), _aware(first)
+        created, due, first = as_utc(created), as_utc(due), as_utc(first)
         month = created.astimezone(BEIJING).strftime("%Y-%m")
         groups.setdefault((month, institution_id), []).append((created, due, first))
     rows = []
@@ -69,5 +66,5 @@ def service_report(year, now=None):
 def years_with_requests():
     first = db.session.scalar(select(AssistanceRequest.created_at).order_by(AssistanceRequest.created_at).limit(1))
     this_year = datetime.now(BEIJING).year
-    start = _aware(first).astimezone(BEIJING).year if first else this_year
+    start = as_utc(first).astimezone(BEIJING).year if first else this_year
     return list(range(this_year, start - 1, -1))
