@@ -18,6 +18,7 @@ from portal import (
     seed,
     staff,
     translations,
+    worker,
 )
 from portal import config as settings
 from portal.admin import views as admin_views
@@ -67,6 +68,7 @@ def create_app(config=None):
     backup.init_app(app)
     errors.init_app(app)
     translations.init_app(app)
+    worker.init_app(app)
 
     app.register_blueprint(site.bp)
     app.register_blueprint(pages.bp, url_prefix="/<language:lang>")
