@@ -48,6 +48,7 @@ class HostSQLiteStorage(Storage):
         self.path = Path(path)
         self._local = threading.local()
         self._last_sweep = 0.0
+        self._inherited = []  # connections a parent opened before forking this process
         super().__init__(uri, wrap_exceptions=wrap_exceptions, **options)
 
     @property
@@ -59,6 +60,8 @@ class HostSQLiteStorage(Storage):
         # master and forks, and a SQLite connection must never cross a fork.
         pid, connection = getattr(self._local, "connection", (None, None))
         if pid != os.getpid():
+            if connection is not None:
+                self._inherited.append(connection)  # kept, never used or closed here
             self.path.parent.mkdir(parents=True, exist_ok=True)
             connection = sqlite3.connect(self.path, timeout=10, isolation_level=None, check_same_thread=False)
             connection.execute("PRAGMA journal_mode=WAL")  # readers never wait for the writer

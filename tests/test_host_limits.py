@@ -1,6 +1,7 @@
 """Rate limits with the embedded defaults count once per host, not once per gunicorn worker; a
 per-process store with several workers is refused in production."""
 
+import multiprocessing
 import re
 from concurrent.futures import ThreadPoolExecutor
 
@@ -46,6 +47,24 @@ def test_a_restart_keeps_the_window_and_an_expired_window_starts_again(tmp_path)
     again.clear("k")
     assert again.get("k") == 0 and again.check()
     assert again.reset() == 1
+
+
+def _hit(storage, times):
+    for _ in range(times):
+        storage.incr("tracking/127.0.0.1", 60)
+
+
+def test_forked_processes_count_together_exactly(tmp_path):
+    storage = HostSQLiteStorage(f"portal-sqlite://{tmp_path / 'ratelimits.sqlite'}")
+    storage.incr("tracking/127.0.0.1", 60)  # the parent's connection, open before the fork as in gunicorn
+    fork = multiprocessing.get_context("fork")
+    workers = [fork.Process(target=_hit, args=(storage, 50)) for _ in range(4)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=60)
+    assert [worker.exitcode for worker in workers] == [0, 0, 0, 0]
+    assert storage.get("tracking/127.0.0.1") == 1 + 4 * 50
 
 
 @pytest.mark.parametrize(("env", "uri", "workers", "refused"), [
