@@ -8,13 +8,13 @@ PORT ?= 8000
 export PORT
 
 .DEFAULT_GOAL := help
-.PHONY: scan bench-load lighthouse outbox-worker help run install dev-install translations compile-translations instance search-index check test test-fast lint bench bench-pages bench-search bench-intake clean
+.PHONY: scan bench-load lighthouse worker outbox-worker help run install dev-install translations compile-translations instance search-index check test test-fast lint bench bench-pages bench-search bench-intake clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-22s %s\n", $$1, $$2}'
 
-run: install compile-translations instance search-index ## Install, build and serve on http://127.0.0.1:$(PORT)
-	$(VENV)/bin/gunicorn -c gunicorn.conf.py wsgi:app
+run: install compile-translations instance search-index ## Install, build, serve on http://127.0.0.1:$(PORT) and run the background loop (Ctrl-C stops both)
+	$(PY) -P portal/serve.py
 
 $(VENV)/bin/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed, found " + sys.version)'
@@ -50,6 +50,9 @@ instance: install compile-translations ## Prepare the instance folder: database 
 
 search-index: install compile-translations ## Build the search index when it is missing or stale
 	$(FLASK) search build --if-stale
+
+worker: instance ## Only the background loop, as a worker host runs it (make run starts it too)
+	$(FLASK) worker
 
 outbox-worker: instance ## Deliver queued e-mails (to instance/mail/*.eml unless MAIL_SERVER is set)
 	$(FLASK) outbox worker

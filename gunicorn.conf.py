@@ -39,3 +39,14 @@ def pre_fork(server, worker):
     import gc
 
     gc.freeze()
+
+
+def on_starting(server):
+    # A per-process rate-limit store (memory://) with several workers is refused here rather than
+    # in the app: this hook sees the number of workers actually in force (this file, -w,
+    # GUNICORN_CMD_ARGS), runs once before any socket is bound, and its ConfigError ends the start
+    # with gunicorn's one-line "Error: …". With preload_app the app is already built: wsgi() only
+    # returns it.
+    from portal.limits import check_workers
+
+    check_workers(server.app.wsgi().config, server.cfg.workers)

@@ -50,6 +50,7 @@ def create_app(config=None):
     app.config.update(settings.from_environment())
     if config:
         app.config.update(config)
+    settings.derive(app.config)
     settings.validate(app.config)
     app.config["INSTANCE_DIR"].mkdir(parents=True, exist_ok=True)
     logging.basicConfig(level=app.config["LOG_LEVEL"], format="%(asctime)s %(levelname)s %(name)s: %(message)s")

@@ -5,6 +5,7 @@ written to files). Production mode (PORTAL_ENV=production) refuses to start with
 development secret, because a guessable key lets anyone forge sessions and CSRF tokens.
 """
 
+import math
 import os
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -22,6 +23,29 @@ def _env(name, default):
     return default if value in (None, "") else value
 
 
+def _number(name, default, kind=int, minimum=None, maximum=None):
+    """A number from the environment, refused with the variable's name when it is not one (or out
+    of range): a typo must stop the start-up with a sentence, not a ValueError traceback."""
+    text = _env(name, None)
+    if text is None:
+        return default
+    what = "a whole number" if kind is int else "a number"
+    try:
+        value = kind(text)
+    except ValueError:
+        raise ConfigError(f"{name} must be {what}, not {text!r}") from None
+    if not math.isfinite(value) or (minimum is not None and value < minimum) \
+            or (maximum is not None and value > maximum):
+        bounds = f"from {minimum} to {maximum}" if maximum is not None else f"of at least {minimum}"
+        raise ConfigError(f"{name} must be {what} {bounds}, not {text!r}")
+    return value
+
+
+def _path(name):
+    text = _env(name, None)
+    return None if text is None else Path(text)
+
+
 def from_environment():
     """Settings from the environment; each is listed in the README with its default."""
     instance = Path(_env("PORTAL_INSTANCE_DIR", ROOT / "instance"))
@@ -33,39 +57,55 @@ def from_environment():
         "SEARCH_INDEX_DIR": Path(_env("PORTAL_SEARCH_INDEX_DIR", ROOT / "search_index")),
         "PREFERRED_URL_SCHEME": _env("PORTAL_URL_SCHEME", "http"),
         "SITE_URL": _env("PORTAL_SITE_URL", "http://127.0.0.1:8000").rstrip("/"),
-        "MAX_CONTENT_LENGTH": int(_env("PORTAL_MAX_UPLOAD_BYTES", 55 * 1024 * 1024)),
-        "UPLOAD_DIR": Path(_env("PORTAL_UPLOAD_DIR", instance / "uploads")),
+        "MAX_CONTENT_LENGTH": _number("PORTAL_MAX_UPLOAD_BYTES", 55 * 1024 * 1024, minimum=1),
+        "UPLOAD_DIR": _path("PORTAL_UPLOAD_DIR"),  # derived: INSTANCE_DIR/uploads
         "DATABASE_URL": _env("DATABASE_URL", ""),
-        "RATELIMIT_STORAGE_URI": _env("RATELIMIT_STORAGE_URI", "memory://"),
-        "ROUTING_CACHE_SECONDS": float(_env("PORTAL_ROUTING_CACHE_SECONDS", 5)),
+        "RATELIMIT_STORAGE_URI": _env("RATELIMIT_STORAGE_URI", None),  # derived: a file in INSTANCE_DIR
+        "ROUTING_CACHE_SECONDS": _number("PORTAL_ROUTING_CACHE_SECONDS", 5.0, float, minimum=0),
         "SUBMIT_RATE_LIMIT": _env("PORTAL_SUBMIT_RATE_LIMIT", "20 per hour"),
         "TRACK_RATE_LIMIT": _env("PORTAL_TRACK_RATE_LIMIT", "10 per minute; 60 per hour"),
         "MAIL_SERVER": _env("MAIL_SERVER", ""),
-        "MAIL_PORT": int(_env("MAIL_PORT", 25)),
+        "MAIL_PORT": _number("MAIL_PORT", 25, minimum=1, maximum=65535),
         "MAIL_USERNAME": _env("MAIL_USERNAME", ""),
         "MAIL_PASSWORD": _env("MAIL_PASSWORD", ""),
         "MAIL_USE_TLS": _env("MAIL_USE_TLS", "") in ("1", "true", "yes"),
         "MAIL_FROM": _env("MAIL_FROM", "衡水知识产权公共服务门户 <noreply@portal.invalid>"),
         "LOG_LEVEL": _env("PORTAL_LOG_LEVEL", "INFO"),
-        "STAFF_IDLE_MINUTES": int(_env("PORTAL_STAFF_IDLE_MINUTES", 30)),
+        "STAFF_IDLE_MINUTES": _number("PORTAL_STAFF_IDLE_MINUTES", 30, minimum=1),
         "LOGIN_RATE_LIMIT": _env("PORTAL_LOGIN_RATE_LIMIT", "10 per minute; 50 per hour"),
         "RESET_RATE_LIMIT": _env("PORTAL_RESET_RATE_LIMIT", "5 per minute; 20 per hour"),
         "SLA_WORKING_DAYS": _env("PORTAL_SLA_WORKING_DAYS", "2"),
-        "SLA_CHECK_MINUTES": float(_env("PORTAL_SLA_CHECK_MINUTES", 10)),
-        "RETENTION_DAYS": int(_env("PORTAL_RETENTION_DAYS", 3 * 365)),
+        "SLA_CHECK_MINUTES": _number("PORTAL_SLA_CHECK_MINUTES", 10.0, float, minimum=0.01),
+        "RETENTION_DAYS": _number("PORTAL_RETENTION_DAYS", 3 * 365, minimum=1),
         # Host names the portal answers to (comma-separated); empty: any in development, the
         # SITE_URL's host in production. A forged Host header is refused with 400.
         "TRUSTED_HOSTS": _host_list(_env("PORTAL_TRUSTED_HOSTS", "")),
         # Reverse proxies / load balancers in front whose X-Forwarded-For/-Proto are believed: the
         # client address the rate limits count, and whether the request came over HTTPS.
-        "PROXY_HOPS": int(_env("PORTAL_PROXY_HOPS", 0)),
+        "PROXY_HOPS": _number("PORTAL_PROXY_HOPS", 0, minimum=0),
         # Form parsing bounds (Werkzeug): a body of thousands of parts or a huge text field is
         # refused with 413 before any view runs. The request form has about 25 parts.
-        "MAX_FORM_PARTS": int(_env("PORTAL_MAX_FORM_PARTS", 200)),
-        "MAX_FORM_MEMORY_SIZE": int(_env("PORTAL_MAX_FORM_MEMORY_BYTES", 200 * 1024)),
+        "MAX_FORM_PARTS": _number("PORTAL_MAX_FORM_PARTS", 200, minimum=1),
+        "MAX_FORM_MEMORY_SIZE": _number("PORTAL_MAX_FORM_MEMORY_BYTES", 200 * 1024, minimum=1),
         # Separates this deployment's rate-limit counters in a shared Redis.
         "RATELIMIT_KEY_PREFIX": _env("PORTAL_RATELIMIT_KEY_PREFIX", "portal"),
     }
+
+
+def derive(config):
+    """Fill the settings computed from others, once every override (environment, then the caller's
+    mapping) is in: a test or a caller that moves INSTANCE_DIR moves the uploads and the rate-limit
+    counters with it. A value set explicitly, in the environment or the mapping, is kept."""
+    for key in ("INSTANCE_DIR", "CONTENT_DIR", "SEARCH_INDEX_DIR", "UPLOAD_DIR"):
+        if config.get(key) is not None:
+            config[key] = Path(config[key])
+    instance = config["INSTANCE_DIR"]
+    if config.get("UPLOAD_DIR") is None:
+        config["UPLOAD_DIR"] = instance / "uploads"
+    if not config.get("RATELIMIT_STORAGE_URI"):
+        # One count per host, shared by every gunicorn worker (portal/limits_sqlite.py).
+        config["RATELIMIT_STORAGE_URI"] = f"portal-sqlite://{instance / 'ratelimits.sqlite'}"
+    return config
 
 
 def _host_list(text):
