@@ -61,3 +61,16 @@ def test_fill_english_keeps_hand_edits(tmp_path):
     assert catalog_problems(po) == []
     text = po.read_text(encoding="utf-8")
     assert 'msgid "Home"\nmsgstr "Home"' in text and 'msgstr "Guidance"' in text
+
+
+def test_babel_extracts_every_template():
+    # A template folder outside babel.cfg's patterns loses its strings from the catalogs silently
+    # (the feature packages' templates/ folders once were).
+    from babel.messages.extract import pathmatch
+
+    patterns = [line.strip()[len("[jinja2: "):-1] for line in (ROOT / "babel.cfg").read_text().splitlines()
+                if line.startswith("[jinja2:")]
+    templates = [path.relative_to(ROOT).as_posix() for path in (ROOT / "portal").rglob("templates/**/*")
+                 if path.suffix in (".html", ".xml")]
+    assert len(templates) > 40
+    assert [name for name in templates if not any(pathmatch(pattern, name) for pattern in patterns)] == []
