@@ -1,5 +1,6 @@
 """Content: Markdown files in content/ become the immutable Catalog the page views read."""
 
+from datetime import date
 from pathlib import Path
 
 import click
@@ -9,6 +10,7 @@ from werkzeug.routing import RequestRedirect
 
 from portal.content.catalog import Catalog, ContentError, load_catalog, read_all
 from portal.content.check import check_pages
+from portal.content.law_changes import LawChangeClock, ordered_regimes, review_warnings
 
 __all__ = ["Catalog", "ContentError", "current_catalog", "init_app"]
 
@@ -51,6 +53,12 @@ def link_resolver(app, pages):
 def init_app(app):
     # Loaded here, before gunicorn forks, so every worker shares one rendered catalog.
     app.extensions["catalog"] = load_catalog(app.config["CONTENT_DIR"])
+    # Which regime of a dated law change comes first is decided when a page is rendered; the
+    # clock empties the page cache on the day a change takes effect (law_changes.py).
+    app.jinja_env.globals["law_regimes"] = lambda change: ordered_regimes(change, date.today())
+    effective = [change.effective for page in app.extensions["catalog"] for change in page.changes]
+    if "page_cache" in app.extensions:
+        app.wsgi_app = LawChangeClock(app.wsgi_app, app.extensions["page_cache"], effective)
 
     @app.cli.group("content", help="Check the Markdown content.")
     def content_group():
@@ -61,6 +69,9 @@ def init_app(app):
         content_dir = Path(current_app.config["CONTENT_DIR"])
         pages, load_problems = read_all(content_dir)
         problems = check_pages(pages, load_problems, link_resolver(current_app, pages))
+        months = current_app.config["CONTENT_REVIEW_MAX_MONTHS"]
+        for warning in review_warnings(pages, date.today(), months):
+            click.echo(f"warning: {warning}", err=True)
         for problem in problems:
             click.echo(problem, err=True)
         if problems:
