@@ -193,9 +193,12 @@ def _sources(value):
             raise ValueError(f"item {number}: {url!r} is not an http(s) URL")
         try:
             checked = parse_date(item["checked"])
+        except ValueError as error:
+            raise ValueError(f"item {number}: checked {error}") from None
+        try:
             event_date = parse_date(item["event_date"]) if item.get("event_date") else None
         except ValueError as error:
-            raise ValueError(f"item {number}: {error}") from None
+            raise ValueError(f"item {number}: event_date {error}") from None
         role = item.get("role")
         if role is not None and role not in SOURCE_ROLES:
             raise ValueError(f"item {number}: role {role!r} is not one of: {', '.join(SOURCE_ROLES)}")
