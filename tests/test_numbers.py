@@ -32,6 +32,8 @@ def test_chinese_numerals(numeral, value):
     ("《衡水市“十四五”知识产权规划》", "zh", {14, 5}),
     ("Hengshui's 14th Five-Year IP plan", "en", {14, 5}),
     ("情景一：小林下载了一首歌", "zh", {1}),
+    ("实施方案（第五部分（二）（四））", "zh", {5, 2, 4}),
+    ("the plan (Part 5, sections (2) and (4))", "en", {5, 2, 4}),
     ("Scenario 1: Xiao Lin downloads a song", "en", {1}),
     ("1. 准备材料\n二、发现商标被抢注", "zh", set()),  # enumerators of lists and headings
     ("1. Prepare the papers\n2. If your mark is squatted", "en", set()),

@@ -29,8 +29,9 @@ _CN_MEASURES = _CN_PERIODS + ("个类别", "个", "项", "章", "节", "次", "�
 CN_NUMBER = re.compile(rf"第([{_CN_NUMERAL}]+)|([{_CN_NUMERAL}]+)(?=({'|'.join(_CN_MEASURES)}))")
 # Not values: 第三方 (a third party), 第一时间 (at once), and approximate counts (几十, 上百, 数千).
 CN_NOT_NUMBERS = re.compile(r"第三方|第一时间|第一站|[这那每同]一|零件|零部件|零售|[几数上][十百千万]+|成[百千]上万")
-# A numbered scenario or case (情景一 = Scenario 1).
-CN_LABELLED = re.compile(r"(?<=情景|情境|场景|案例|步骤)([一二三四五六七八九十]+)")
+# A numbered scenario or case (情景一 = Scenario 1), or a section cited in brackets in running
+# text (第五部分（二） = Part 5(2)); brackets that open a line are list enumerators, removed before.
+CN_LABELLED = re.compile(r"(?<=情景|情境|场景|案例|步骤)([一二三四五六七八九十]+)|（([一二三四五六七八九十]+)）")
 # 十四五 / 十五五: the 14th / 15th Five-Year Plan (a plan number and the plan's five years).
 CN_PLAN = re.compile(r"(十[四五])五")
 ARABIC = re.compile(r"(?<![A-Za-z0-9_.])(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?(?![\d])")
@@ -120,7 +121,7 @@ def numbers_in(text, lang):
         text = CN_PLAN.sub(" ", text)
         text = CN_NOT_NUMBERS.sub(" ", text)
         for match in CN_LABELLED.finditer(text):
-            found.add(chinese_numeral(match.group(1)))
+            found.add(chinese_numeral(match.group(1) or match.group(2)))
         text = CN_LABELLED.sub(" ", text)
         for match in CN_NUMBER.finditer(text):
             numeral = match.group(1) or match.group(2)
