@@ -6,10 +6,10 @@ from html import unescape
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from werkzeug.datastructures import MultiDict
 
 from portal.alerts.filters import parse_filters
 from portal.alerts.nearest import NEAREST_SHOWN, nearest_alerts
-from werkzeug.datastructures import MultiDict
 
 
 def filters(**args):

@@ -174,7 +174,8 @@ MATERIAL_META = {
     "title": "测试资料", "summary": "一句话。", "kind": "material", "levels": "[primary]",
     "material_kind": "lesson-plan", "duration": "40", "subjects": "[art]",
     "updated": "2026-11-01", "reviewed": "2026-11-26",
-    "sources": "\n  - title: 著作权法\n    url: http://www.npc.gov.cn/npc/c30834/202011/848e73f58d4e4c5b82f69d25d46048c6.shtml\n    checked: 2026-11-26",
+    "sources": "\n  - title: 著作权法\n    url: http://www.npc.gov.cn/npc/c30834/202011/848e73f58d4e4c5b82f69d25d46048c6.shtml"
+               "\n    checked: 2026-11-26",
 }
 BODY = {"zh": "## 学习目标\n\n内容。\n\n## 答案与讲解\n\n答案。\n",
         "en": "## Objectives\n\nText.\n\n## Answers and explanations\n\nAnswers.\n"}

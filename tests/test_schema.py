@@ -9,7 +9,8 @@ VALID_GUIDE = {
     "title": "专利权质押融资", "summary": "用专利向银行贷款。", "kind": "guide", "topics": ["patent"],
     "audience": ["enterprise"], "request_type": "pledge-financing", "updated": "2026-11-01",
     "reviewed": "2026-11-02",
-    "sources": [{"title": "专利法", "url": "https://www.cnipa.gov.cn/art/2020/11/23/art_97_155167.html", "checked": "2026-11-02"}],
+    "sources": [{"title": "专利法", "url": "https://www.cnipa.gov.cn/art/2020/11/23/art_97_155167.html",
+                 "checked": "2026-11-02"}],
 }
 
 
