@@ -54,6 +54,8 @@ def from_environment():
         "SECRET_KEY": _env("SECRET_KEY", DEV_SECRET),
         "INSTANCE_DIR": instance,
         "CONTENT_DIR": Path(_env("PORTAL_CONTENT_DIR", ROOT / "content")),
+        # `flask content check` warns about a page whose facts were last reviewed longer ago.
+        "CONTENT_REVIEW_MAX_MONTHS": int(_env("PORTAL_CONTENT_REVIEW_MAX_MONTHS", 6)),
         "SEARCH_INDEX_DIR": Path(_env("PORTAL_SEARCH_INDEX_DIR", ROOT / "search_index")),
         "PREFERRED_URL_SCHEME": _env("PORTAL_URL_SCHEME", "http"),
         "SITE_URL": _env("PORTAL_SITE_URL", "http://127.0.0.1:8000").rstrip("/"),

@@ -124,7 +124,7 @@ REQUEST_TYPES = {
     "copyright-software": _l("Copyright or software registration"),
     "overseas-risk": _l("Overseas IP dispute or risk"),
     "rights-protection": _l("Infringement complaint and rights protection"),
-    "patent-advice": _l("Patent filing and navigation advice"),
+    "patent-advice": _l("Patent filing and patent navigation advice (planning with patent information)"),
     "school-visit": _l("Expert visit to a school"),
     "general": _l("General enquiry"),
 }

@@ -62,7 +62,8 @@ def front_matter(**overrides):
         "title": "测试指南", "summary": "一句话摘要。", "kind": "guide", "topics": "[trademark]",
         "audience": "[enterprise]", "request_type": "trademark-gi", "updated": "2026-01-05",
         "reviewed": "2026-01-06",
-        "sources": "\n  - title: 商标法\n    url: https://flk.npc.gov.cn/\n    checked: 2026-01-06",
+        "sources": "\n  - title: 商标法\n    url: https://www.cnipa.gov.cn/art/2019/7/30/art_95_28179.html"
+                   "\n    checked: 2026-01-06",
     }
     meta.update(overrides)
     lines = [f"{key}: {value}" for key, value in meta.items() if value is not None]

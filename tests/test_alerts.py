@@ -26,8 +26,10 @@ updated: 2026-03-02
 reviewed: 2026-03-02
 sources:
   - title: Source
-    url: https://example.org/
+    url: https://example.org/notice.html
     checked: 2026-03-02
+    role: primary
+    event_date: 2026-03-01
 ---
 """
 

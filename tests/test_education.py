@@ -38,7 +38,7 @@ def test_at_least_ten_materials_cover_every_level_and_kind_in_both_languages(cat
 def test_every_material_names_its_sources_checked_on_the_review_date(catalog):
     for page in materials(catalog, "zh") + materials(catalog, "en"):
         assert page.sources, page.path
-        assert all(source.checked == date(2026, 11, 26) for source in page.sources), page.path
+        assert all(source.checked <= page.reviewed for source in page.sources), page.path
         assert 1 <= page.duration <= 240
 
 
@@ -174,7 +174,8 @@ MATERIAL_META = {
     "title": "测试资料", "summary": "一句话。", "kind": "material", "levels": "[primary]",
     "material_kind": "lesson-plan", "duration": "40", "subjects": "[art]",
     "updated": "2026-11-01", "reviewed": "2026-11-26",
-    "sources": "\n  - title: 著作权法\n    url: https://flk.npc.gov.cn/\n    checked: 2026-11-26",
+    "sources": "\n  - title: 著作权法\n    url: http://www.npc.gov.cn/npc/c30834/202011/848e73f58d4e4c5b82f69d25d46048c6.shtml"
+               "\n    checked: 2026-11-26",
 }
 BODY = {"zh": "## 学习目标\n\n内容。\n\n## 答案与讲解\n\n答案。\n",
         "en": "## Objectives\n\nText.\n\n## Answers and explanations\n\nAnswers.\n"}

@@ -139,3 +139,12 @@ def test_cli_sets_and_lists_and_refuses(no_values, runner):
     bad = runner.invoke(args=["indicators", "set", "invention-patents-per-10k", "x", "--as-of", "2025-12-31",
                               "--source-title", "B", "--source-url", "https://example.org/b"])
     assert bad.exit_code != 0 and "value: must be a number" in bad.output
+
+
+@pytest.mark.parametrize(("lang", "ended"), [("zh", "实施期已经结束"), ("en", "its period has ended")])
+def test_page_says_the_plan_period_has_ended_and_links_the_plan_itself(no_values, client, lang, ended):
+    html = client.get(f"/{lang}/indicators").get_data(as_text=True)
+    notice = html.split('id="plan-period"', 1)[1].split("</p>", 1)[0]
+    assert ended in notice and "2025" in notice
+    assert 'href="https://www.hengshui.gov.cn/art/2022/11/7/art_10442_449490.html"' in html
+    assert 'href="https://www.hengshui.gov.cn/"' not in html

@@ -51,12 +51,12 @@ def test_guide_page_has_everything_a_reader_acts_on(client, catalog):
     assert 'id="page-sources"' in html
     for source in page.sources:
         assert source.url in html
-    assert "核对于 2026年11月26日" in html  # Babel's Chinese long date
+    assert "核对于 2026年12月1日" in html  # Babel's Chinese long date
 
 
 def test_english_dates_are_formatted_by_babel(client):
     html = client.get("/en/guides/patent-pledge-financing").get_data(as_text=True)
-    assert "November 26, 2026" in html
+    assert "December 1, 2026" in html
 
 
 def test_every_guide_links_to_a_known_request_type(catalog):

@@ -9,7 +9,8 @@ VALID_GUIDE = {
     "title": "专利权质押融资", "summary": "用专利向银行贷款。", "kind": "guide", "topics": ["patent"],
     "audience": ["enterprise"], "request_type": "pledge-financing", "updated": "2026-11-01",
     "reviewed": "2026-11-02",
-    "sources": [{"title": "专利法", "url": "https://flk.npc.gov.cn/", "checked": "2026-11-02"}],
+    "sources": [{"title": "专利法", "url": "https://www.cnipa.gov.cn/art/2020/11/23/art_97_155167.html",
+                 "checked": "2026-11-02"}],
 }
 
 
@@ -47,7 +48,7 @@ def test_valid_guide_has_no_problems_and_typed_values():
     (with_(reviewed="2026-10-01"), "reviewed (2026-10-01) is before updated (2026-11-01)"),
     (with_(sources=None), "sources: missing"),
     (with_(sources=[{"title": "x", "url": "ftp://x", "checked": "2026-11-01"}]), "not an http(s) URL"),
-    (with_(sources=[{"title": "x", "url": "https://x.cn"}]), "exactly title, url and checked"),
+    (with_(sources=[{"title": "x", "url": "https://x.cn"}]), "must have title, url and checked"),
     (with_(sources=[{"title": "x", "url": "https://x.cn", "checked": "2026-13-01"}]), "checked"),
     (with_(order=-1), "order:"),
     (with_(colour="red"), "unknown front-matter keys ['colour']"),

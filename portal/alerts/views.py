@@ -3,18 +3,28 @@
 from datetime import date
 
 from flask import Response, current_app, g, render_template, request, url_for
+from flask_babel import gettext as _
 
 from portal.alerts.blueprint import bp
 from portal.alerts.filters import CHOICES, paginate, parse_filters
+from portal.alerts.nearest import nearest_alerts
 from portal.content import current_catalog, page_or_404
 from portal.page_cache import rendered_once
-from portal.vocab import ALERT_LABELS, REQUEST_TYPES
+from portal.vocab import ALERT_LABELS, INDUSTRIES, REGIONS, REQUEST_TYPES
 
 FEED_SIZE = 50
 
 
 def _chosen_alerts(filters):
     return current_catalog().alerts(g.lang, filters.industries, filters.regions, filters.risks)
+
+
+def _help_description(filters):
+    """The request form's description when no alert matched: what the reader was looking for."""
+    def named(values, labels):
+        return _(", ").join(str(labels[value]) for value in values) or _("any")
+    return _("I found no overseas risk alert for my situation. Markets: %(markets)s. Industries: %(industries)s.",
+             markets=named(filters.regions, REGIONS), industries=named(filters.industries, INDUSTRIES))
 
 
 @bp.get("/alerts")
@@ -28,8 +38,10 @@ def index():
         status = 400
     elif filters.page > pages:
         status = 404
+    nearest = nearest_alerts(current_catalog(), g.lang, filters) if not alerts and status == 200 else []
     return render_template("alerts/list.html", alerts=shown, total=len(alerts), filters=filters, pages=pages,
-                           choices=CHOICES, alert_labels=ALERT_LABELS,
+                           choices=CHOICES, alert_labels=ALERT_LABELS, nearest=nearest,
+                           help_description=_help_description(filters) if not alerts else "",
                            feed_url=url_for("alerts.feed", **filters.query_args)), status
 
 

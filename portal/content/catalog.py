@@ -13,6 +13,7 @@ from types import MappingProxyType
 
 import yaml
 
+from portal.content.law_changes import render_changes
 from portal.content.render import render_markdown
 from portal.content.schema import SECTIONS, validate_front_matter
 from portal.vocab import LANGUAGES
@@ -65,6 +66,8 @@ class Page:
     material_kind: str = None
     duration: int = None
     subjects: tuple = ()
+    # Dated law changes (LawChange, see schema.py), their texts rendered at load time.
+    changes: tuple = ()
 
     @property
     def key(self):
@@ -110,6 +113,7 @@ def read_page(content_dir, section, slug, lang, path, today):
     if problems:
         return None, [f"{rel}: {problem}" for problem in problems]
     rendered = render_markdown(body, lang)
+    values["changes"] = render_changes(values["changes"], lang)
     page = Page(section=section, slug=slug, lang=lang, html=rendered.html, toc=rendered.toc,
                 text=rendered.text, path=rel, **values)
     return page, []

@@ -8,6 +8,8 @@ and in-page anchor pointing somewhere real.
 import re
 from collections import defaultdict
 
+from portal.content import law_changes
+from portal.content.punctuation import voice_problems
 from portal.content.schema import ALERT_SECTIONS, GUIDE_SECTIONS, MATERIAL_SECTIONS, SHARED_KEYS
 from portal.vocab import LANGUAGES
 
@@ -74,6 +76,10 @@ def check_pages(pages, load_problems, resolve_link):
     """Every problem as a sentence naming the file; empty when the content can be published."""
     problems = list(load_problems)
     problems.extend(_translation_problems(pages))
+    by_key = defaultdict(dict)
+    for page in pages:
+        by_key[page.key][page.lang] = page
+    problems.extend(law_changes.language_problems(by_key))
     for page in pages:
         if page.kind == "guide":
             problems.extend(_section_problems(page, GUIDE_SECTIONS))
@@ -82,4 +88,5 @@ def check_pages(pages, load_problems, resolve_link):
         elif page.kind == "material":
             problems.extend(_material_problems(page))
         problems.extend(_link_problems(page, resolve_link))
+        problems.extend(voice_problems(page))
     return problems

@@ -41,6 +41,22 @@ class Source:
     title: str
     url: str
     checked: date
+    role: str | None = None  # one of SOURCE_ROLES; required on alerts and for a site's home page
+    event_date: date | None = None  # the date of the event as this source states it (alerts)
+
+
+# What a source is to the page that cites it. A rule is cited by its own document, never by a
+# site's home page: a bare home page is accepted only as a `tool` (a search system, a register).
+# An alert's `date` must be an `event_date` stated by a `primary` or `report` source, so that an
+# article's publication day can no longer pass for the day something happened.
+SOURCE_ROLES = {
+    "primary": "the document itself: the law, measure, notice, order, decision, official report",
+    "report": "a named reliable report of the event (a court or agency press release, a news report)",
+    "commentary": "an article about it (a law firm's note); never dates an alert",
+    "tool": "a search system or register the reader uses; the only role a home page may have",
+}
+SOURCE_KEYS = {"title", "url", "checked"}
+SOURCE_OPTIONAL_KEYS = {"role", "event_date"}
 
 
 def parse_date(value):
@@ -85,13 +101,20 @@ def _order(value):
     return value
 
 
+def is_home_page(url):
+    """True for a site's front page (nothing after the host but '/', an index file or a language)."""
+    path = re.sub(r"^https?://[^/]+", "", url.split("#", 1)[0], flags=re.IGNORECASE).split("?", 1)[0]
+    return re.fullmatch(r"/?(([a-z]+/)?index\.html?|(en|zh|zh-cn)/?)?", path, re.IGNORECASE) is not None
+
+
 def _sources(value):
     if not isinstance(value, list) or not value:
         raise ValueError("must be a non-empty list of {title, url, checked}")
     sources = []
     for number, item in enumerate(value, 1):
-        if not isinstance(item, dict) or set(item) != {"title", "url", "checked"}:
-            raise ValueError(f"item {number} must have exactly title, url and checked")
+        if (not isinstance(item, dict) or not SOURCE_KEYS <= set(item)
+                or set(item) - SOURCE_KEYS - SOURCE_OPTIONAL_KEYS):
+            raise ValueError(f"item {number} must have title, url and checked (and may have role, event_date)")
         url = str(item["url"]).strip()
         if not _URL.match(url):
             raise ValueError(f"item {number}: {url!r} is not an http(s) URL")
@@ -99,8 +122,55 @@ def _sources(value):
             checked = parse_date(item["checked"])
         except ValueError as error:
             raise ValueError(f"item {number}: checked {error}") from None
-        sources.append(Source(_text(item["title"]), url, checked))
+        try:
+            event_date = parse_date(item["event_date"]) if item.get("event_date") else None
+        except ValueError as error:
+            raise ValueError(f"item {number}: event_date {error}") from None
+        role = item.get("role")
+        if role is not None and role not in SOURCE_ROLES:
+            raise ValueError(f"item {number}: role {role!r} is not one of: {', '.join(SOURCE_ROLES)}")
+        if is_home_page(url) and role != "tool":
+            raise ValueError(f"item {number}: {url} is a site's home page; cite the document itself "
+                             "(a home page is allowed only with role: tool, for a search system)")
+        sources.append(Source(_text(item["title"]), url, checked, role, event_date))
     return tuple(sources)
+
+
+@dataclass(frozen=True)
+class LawChange:
+    """'From `effective`, this changes': the page states both regimes, the one in force first."""
+    effective: date
+    law: str  # the law or document that changes, as the page cites it
+    url: str  # where its text (or, until it is published, the best report of it) is
+    before: str  # Markdown: what applies until the day before `effective`
+    after: str  # Markdown: what applies from `effective` on
+    before_html: str = ""  # filled in once at load time (catalog), never per request
+    after_html: str = ""
+
+    def in_force(self, today):
+        return today >= self.effective
+
+
+CHANGE_KEYS = ("effective", "law", "url", "before", "after")
+
+
+def _changes(value):
+    if not isinstance(value, list) or not value:
+        raise ValueError("must be a non-empty list of {effective, law, url, before, after}")
+    changes = []
+    for number, item in enumerate(value, 1):
+        if not isinstance(item, dict) or set(item) != set(CHANGE_KEYS):
+            raise ValueError(f"item {number} must have exactly {', '.join(CHANGE_KEYS)}")
+        try:
+            effective = parse_date(item["effective"])
+            law, before, after = (_text(item[key]) for key in ("law", "before", "after"))
+        except ValueError as error:
+            raise ValueError(f"item {number}: {error}") from None
+        url = str(item["url"]).strip()
+        if not _URL.match(url):
+            raise ValueError(f"item {number}: {url!r} is not an http(s) URL")
+        changes.append(LawChange(effective, law, url, before, after))
+    return tuple(sorted(changes, key=lambda change: change.effective))
 
 
 @dataclass(frozen=True)
@@ -182,6 +252,8 @@ FIELDS = (
     Field("updated", parse_date, ALL_KINDS),
     Field("reviewed", parse_date, ALL_KINDS),
     Field("sources", _sources, ("guide", "alert", "material"), ()),
+    # Dated law changes the page depends on: both regimes are shown, the one in force first.
+    Field("changes", _changes, (), ()),
     # Alerts: the day the event happened or the rule was published or took effect (lists sort by it)
     Field("date", parse_date, ("alert",)),
     Field("regions", _ids(REGIONS), ("alert",), ()),
@@ -227,4 +299,24 @@ def validate_front_matter(meta, expected_kind, today):
     for source in values.get("sources") or ():
         if source.checked > today:
             problems.append(f"sources: checked date {source.checked} is in the future")
+        if source.event_date and source.event_date > source.checked:
+            problems.append(f"sources: event_date {source.event_date} is after the day it was read")
+    if expected_kind == "alert":
+        problems.extend(_alert_date_problems(values))
     return values, problems
+
+
+def _alert_date_problems(values):
+    """An alert is dated by its event: a primary or report source must state that date."""
+    sources, event = values.get("sources") or (), values.get("date")
+    unroled = [number for number, source in enumerate(sources, 1) if source.role is None]
+    if unroled:
+        yield f"sources: items {unroled} need a role (alerts: {', '.join(SOURCE_ROLES)})"
+    if not event or not sources:
+        return
+    stated = {source.event_date for source in sources if source.role in ("primary", "report")}
+    if event not in stated:
+        by_commentary = any(s.event_date == event for s in sources if s.role == "commentary")
+        why = " (only a commentary gives it: an article's date is not the event's)" if by_commentary else ""
+        yield (f"date: {event} is not the event_date of any primary or report source{why}; "
+               "date the alert by the event its sources state")

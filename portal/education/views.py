@@ -8,6 +8,7 @@ from flask import Blueprint, g, render_template, request
 
 from portal.content import current_catalog, page_or_404
 from portal.content.schema import LEVELS, MATERIAL_KINDS, SUBJECTS
+from portal.education.grades import CLASS_TIMES, GRADES, choice, fits
 from portal.page_cache import rendered_once
 
 bp = Blueprint("education", __name__, template_folder="templates")
@@ -38,12 +39,18 @@ def parse_filters(args):
 @bp.get("/")
 def hub():
     levels, kinds, rejected = parse_filters(request.args)
+    grade, bad_grade = choice(request.args, "grade", GRADES)
+    minutes, bad_time = choice(request.args, "time", CLASS_TIMES)
+    rejected = (rejected + [value for value in (bad_grade, bad_time) if value])[:SHOWN_REJECTS]
     catalog = current_catalog()
     intro = page_or_404("pages", HUB_PAGE)
-    g.keep_args = {"level": list(levels), "kind": list(kinds)} if levels or kinds else {}
-    materials = catalog.materials(g.lang, levels=levels, material_kinds=kinds)
+    g.keep_args = {key: value for key, value in (("level", list(levels)), ("kind", list(kinds)),
+                                                 ("grade", grade), ("time", minutes)) if value}
+    materials = [material for material in catalog.materials(g.lang, levels=levels, material_kinds=kinds)
+                 if fits(material, grade, minutes)]
     return render_template("education/hub.html", page=intro, materials=materials, levels=LEVELS,
                            material_kinds=MATERIAL_KINDS, chosen_levels=levels, chosen_kinds=kinds,
+                           grades=GRADES, class_times=CLASS_TIMES, chosen_grade=grade, chosen_time=minutes,
                            rejected=rejected, visit_request=VISIT_REQUEST)
 
 

@@ -13,5 +13,8 @@ def catalog_entries(app):
             endpoint, args = page_endpoint(page)
             yield {"doc_id": f"{page.lang}/{page.section}/{page.slug}", "lang": page.lang, "kind": page.kind,
                    "topics": page.topics, "audience": page.audience, "title": page.title,
-                   "summary": page.summary, "text": page.text, "updated": page.updated.isoformat(),
+                   "summary": page.summary, "text": page.text,
+                   # The date a result shows: an alert's own date (its event), else the last update,
+                   # so that a 2019 rule whose page was re-checked today does not look new.
+                   "updated": (page.date if page.kind == "alert" else page.updated).isoformat(),
                    "url": url_for(endpoint, lang=page.lang, **args)}

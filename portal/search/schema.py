@@ -18,7 +18,7 @@ SPELLING = "spelling"    # TEXT of unstemmed English words: the lexicon "did you
 TITLE = "title"          # STORED: shown (and marked) in results
 SUMMARY = "summary"      # STORED: the snippet when no sentence matches
 URL = "url"              # STORED: the page's path, built by the app's own url_for
-UPDATED = "updated"      # STORED: ISO date shown in results
+UPDATED = "updated"      # STORED: ISO date shown in results (an alert's own date, else the last update)
 SENTENCES = "sentences"  # STORED: the plain text cut into sentences, one per line, for snippets
 
 SPELLING_ANALYZER = RegexTokenizer(r"[A-Za-z]{3,}") | LowercaseFilter()

@@ -41,7 +41,11 @@ def test_alert_filters_work_without_javascript(browser, server):
     page.get_by_role("button", name="Show alerts").click()
     assert "region=us" in page.url and "risk=section-337" in page.url
     titles = page.locator(".alert-list h3 a").all_inner_texts()
-    assert titles == ["US Section 337: composite bulk containers case, a Hebei company found in default"]
+    assert titles == [  # newest first: the two 2026 investigations, then the 2025 one
+        "US Section 337: vehicle parts investigation on a General Motors complaint names a Jiangsu parts maker",
+        "US Section 337: power converters for data-centre and AI servers, Chinese electronics makers named "
+        "(337-TA-1484)",
+        "US Section 337: composite bulk containers case, a Hebei company found in default"]
     page.locator(".alert-list h3 a").first.click()
     assert page.locator("h1").inner_text().startswith("US Section 337")
     feed = page.locator('link[rel="alternate"][type="application/atom+xml"]').get_attribute("href")

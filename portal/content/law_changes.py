@@ -1,0 +1,87 @@
+"""Dated law changes: "from DATE this changes", shown both ways, the rule in force first.
+
+A page lists the changes it depends on in its `changes` front matter (declared in schema.py).
+The two texts of each change are rendered once, at load time, like the body; which of them
+comes first is the only thing that depends on the day, and it is decided when the page is
+rendered. Because rendered pages are kept in the page cache for the life of the process,
+`LawChangeClock` empties that cache the first time a request arrives on or after an effective
+date, so the next request renders the page again with the other order. Cost per request: one
+`date.today()` and one comparison.
+
+`review_warnings` is what `flask content check` warns about: a page reviewed before a change
+it cites took effect, and a page not reviewed for longer than the configured age.
+"""
+
+from bisect import bisect_right
+from dataclasses import replace
+from datetime import date, timedelta
+
+from portal.content.render import render_markdown
+
+
+def render_changes(changes, lang):
+    """The changes with their before/after Markdown rendered to sanitized HTML (load time only)."""
+    return tuple(replace(change, before_html=render_markdown(change.before, lang).html,
+                         after_html=render_markdown(change.after, lang).html)
+                 for change in changes)
+
+
+def ordered_regimes(change, today):
+    """[(label key, from-or-until date, html), ...] with the regime in force on `today` first."""
+    before = ("until", change.effective - timedelta(days=1), change.before_html)
+    after = ("from", change.effective, change.after_html)
+    return [after, before] if change.in_force(today) else [before, after]
+
+
+class LawChangeClock:
+    """WSGI middleware: clears the page cache when a law change in the catalog takes effect."""
+
+    def __init__(self, wsgi_app, page_cache, effective_dates, today=date.today):
+        self.wsgi_app = wsgi_app
+        self.page_cache = page_cache
+        self.dates = sorted(set(effective_dates))
+        self.today = today
+        self.passed = bisect_right(self.dates, today())
+
+    def __call__(self, environ, start_response):
+        passed = bisect_right(self.dates, self.today())
+        if passed != self.passed:
+            self.passed = passed
+            self.page_cache.clear()  # pages rendered under the old regime order
+        return self.wsgi_app(environ, start_response)
+
+
+def months_before(day, months):
+    """The same day `months` calendar months earlier (clamped to the month's last day)."""
+    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
+    month += 1
+    for last in (31, 30, 29, 28):
+        try:
+            return date(year, month, min(day.day, last))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def review_warnings(pages, today, max_age_months):
+    """Sentences naming each page whose facts need checking again; never blocks publishing."""
+    oldest_fresh = months_before(today, max_age_months)
+    for page in pages:
+        for change in page.changes:
+            if page.reviewed < change.effective <= today:
+                yield (f"{page.path}: reviewed {page.reviewed}, before {change.law} took effect on "
+                       f"{change.effective}; check the page against the rules now in force")
+        if page.reviewed < oldest_fresh:
+            yield (f"{page.path}: reviewed {page.reviewed}, more than {max_age_months} months ago; "
+                   "check its facts against the sources again")
+
+
+def language_problems(by_key):
+    """Both languages of a page must list the same changes (dates and documents)."""
+    for versions in by_key.values():
+        dated = {lang: tuple((c.effective, c.url) for c in page.changes) for lang, page in versions.items()}
+        if len(set(dated.values())) > 1:
+            first, *others = sorted(versions.values(), key=lambda page: page.lang)
+            for other in others:
+                yield (f"{other.path}: changes {dated[other.lang]} differ from "
+                       f"{first.path} ({dated[first.lang]})")
