@@ -1,4 +1,5 @@
-"""The same submission path on PostgreSQL (127.0.0.1:5432, database test), with concurrent clients.
+"""The same submission path on PostgreSQL (this run's own database, tests/support/postgres.py), with
+concurrent clients.
 
 Runs wherever that server answers (this machine and CI start it); skipped, saying so, elsewhere.
 """
@@ -6,27 +7,25 @@ Runs wherever that server answers (this machine and CI start it); skipped, sayin
 import threading
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 
 from portal import create_app
 from portal.config import ROOT
 from portal.db import db
 from portal.models import AssistanceRequest, OutboxMessage
 from tests.conftest import submit
-from tests.services import POSTGRES_URL, answers
+from tests.support import postgres
 
-pytestmark = pytest.mark.skipif(not answers(5432), reason="PostgreSQL is not running on 127.0.0.1:5432")
+pytestmark = pytest.mark.skipif(not postgres.available(), reason=postgres.UNAVAILABLE)
 
 
 @pytest.fixture(scope="module")
-def pg_app(tmp_path_factory):
+def pg_app(tmp_path_factory, postgres_url):
+    postgres.empty_schema(postgres_url)  # a clean schema for this module
     instance = tmp_path_factory.mktemp("pg")
     app = create_app({"TESTING": True, "CONTENT_DIR": ROOT / "content", "INSTANCE_DIR": instance,
-                      "SEARCH_INDEX_DIR": instance / "si", "DATABASE_URL": POSTGRES_URL,
+                      "SEARCH_INDEX_DIR": instance / "si", "DATABASE_URL": postgres_url,
                       "SUBMIT_RATE_LIMIT": "10000 per hour"})
-    with app.app_context():
-        with db.engine.begin() as connection:  # a clean schema for this module
-            connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
     runner = app.test_cli_runner()
     for command in (["db", "upgrade"], ["seed", "demo"]):
         result = runner.invoke(args=command)

@@ -6,7 +6,7 @@ import pytest
 
 from portal import create_app
 from portal.config import ROOT
-from tests.services import answers
+from tests.support.net import answers
 
 
 @pytest.mark.skipif(not answers(6379), reason="Redis is not running on 127.0.0.1:6379")
