@@ -58,3 +58,22 @@ def test_concurrent_submissions_get_unique_numbers_and_their_messages(pg_app):
         per_request = db.session.execute(select(OutboxMessage.request_id, func.count())
                                          .group_by(OutboxMessage.request_id)).all()
         assert len(per_request) == 60 and {count for _id, count in per_request} == {2}
+
+
+def test_this_run_has_a_database_of_its_own(postgres_url):
+    from sqlalchemy import create_engine, make_url, text
+
+    from tests.support.postgres import SERVER_URL, throwaway_database
+
+    def databases():
+        engine = create_engine(SERVER_URL.set(drivername="postgresql+psycopg"))
+        with engine.connect() as connection:
+            names = set(connection.execute(text("SELECT datname FROM pg_database")).scalars())
+        engine.dispose()
+        return names
+
+    name = make_url(postgres_url).database
+    assert name.startswith("portal_test_") and name != "test" and name in databases()
+    with throwaway_database() as other:  # another run's: a different name, gone after
+        assert make_url(other).database != name and make_url(other).database in databases()
+    assert make_url(other).database not in databases()
