@@ -99,6 +99,21 @@ def seeded_app(tmp_path_factory):
     return app, seeded
 
 
+@pytest.fixture(scope="session")
+def seeded_instance(seeded_app):
+    """A function filling an instance folder with what `flask db upgrade` and `flask seed demo`
+    leave there (a copy of the session's seeded database); returns the session's search index
+    folder, built on the real content, for PORTAL_SEARCH_INDEX_DIR. Saves the processes real
+    servers (gunicorn in the browser and fault tests) would otherwise run first."""
+    app, seeded = seeded_app
+
+    def fill(instance):
+        Path(instance).mkdir(parents=True, exist_ok=True)
+        copy_sqlite(seeded, Path(instance) / "portal.db")
+        return app.config["SEARCH_INDEX_DIR"]
+    return fill
+
+
 @pytest.fixture()
 def app(seeded_app):
     """The session's app, its database put back to the seeded state (the demo institutions, rules

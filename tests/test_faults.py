@@ -45,10 +45,9 @@ def counts(app):
 CUT_OFF = (OSError, http.client.HTTPException)
 
 
-def test_worker_killed_during_a_burst_loses_no_acknowledged_submission(tmp_path):
+def test_worker_killed_during_a_burst_loses_no_acknowledged_submission(tmp_path, seeded_instance):
+    seeded_instance(tmp_path)  # migrated, with the demo data
     env = portal_env(tmp_path, PORTAL_SUBMIT_RATE_LIMIT="100000 per hour")
-    for command in (["db", "upgrade"], ["seed", "demo"]):
-        flask(env, *command)
     port = free_port()
     master = start_gunicorn(env, port, tmp_path / "gunicorn.log", workers=3)
     acknowledged, failures, stop_at = [], [], time.monotonic() + 8

@@ -23,7 +23,7 @@ from portal.db import database_url
 from portal.models import AssistanceRequest, OutboxMessage
 from tests.support import postgres
 from tests.support.net import answers, free_port
-from tests.support.server import flask, portal_env, start_gunicorn, stop
+from tests.support.server import flask_here, portal_env, start_gunicorn, stop, wait_for
 from tests.support.visitor import Visitor
 
 pytestmark = pytest.mark.skipif(not (postgres.available() and answers(6379)),
@@ -55,11 +55,13 @@ def cluster(tmp_path_factory, postgres_url):
     for name in ("a", "b"):
         env = portal_env(root / name, **shared)
         if name == "a":  # the release step, once: schema and demo data
-            flask(env, "db", "upgrade")
-            flask(env, "seed", "demo")
+            flask_here(env, "db", "upgrade")
+            flask_here(env, "seed", "demo")
         port = free_port()
-        processes.append(start_gunicorn(env, port, root / f"{name}.log", workers=2))
+        processes.append(start_gunicorn(env, port, root / f"{name}.log", workers=2, wait=False))
         hosts.append((f"http://127.0.0.1:{port}", env))
+    for (base, _env), process, name in zip(hosts, processes, "ab", strict=True):  # both start at once
+        wait_for(f"{base}/healthz", process, root / f"{name}.log")
     yield hosts, engine
     for process in processes:
         stop(process)

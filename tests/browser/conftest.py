@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.net import free_port
-from tests.support.server import flask, start_gunicorn, stop
+from tests.support.server import start_gunicorn, stop
 
 CHROMIUM = os.environ.get("PORTAL_CHROMIUM", "/usr/bin/chromium")
 AXE_JS = Path(__file__).parent / "vendor" / "axe.min.js"
@@ -25,21 +25,20 @@ def pytest_collection_modifyitems(items):
 
 
 @pytest.fixture(scope="session")
-def server_env(tmp_path_factory):
+def server_env(tmp_path_factory, seeded_instance):
     """The environment the test server runs with, so that a test can run `flask` commands
-    (outbox, digests) against the same instance folder."""
-    port = free_port()
+    (outbox, digests) against the same instance folder: migrated and seeded, with the session's
+    search index."""
+    port, instance = free_port(), tmp_path_factory.mktemp("instance")
+    search_index = seeded_instance(instance)
     return {**os.environ, "PORT": str(port), "WEB_CONCURRENCY": "2", "PORTAL_ENV": "testing",
-            "PORTAL_INSTANCE_DIR": str(tmp_path_factory.mktemp("instance")),
-            "PORTAL_SEARCH_INDEX_DIR": str(tmp_path_factory.mktemp("search_index")),
+            "PORTAL_INSTANCE_DIR": str(instance), "PORTAL_SEARCH_INDEX_DIR": str(search_index),
             "PORTAL_SITE_URL": f"http://127.0.0.1:{port}", "GUNICORN_ACCESS_LOG": ""}
 
 
 @pytest.fixture(scope="session")
 def server(tmp_path_factory, server_env):
     env, port = server_env, server_env["PORT"]
-    for command in (["search", "build"], ["db", "upgrade"], ["seed", "demo"]):
-        flask(env, *command, timeout=600)
     process = start_gunicorn(env, port, tmp_path_factory.mktemp("gunicorn") / "server.log",
                              workers=env["WEB_CONCURRENCY"])
     yield f"http://127.0.0.1:{port}"

@@ -30,6 +30,25 @@ def flask(env, *args, check=True, timeout=120):
                           capture_output=True, text=True, check=check, timeout=timeout)
 
 
+def flask_here(env, *args):
+    """The same `flask` command run in this process, on the app `wsgi.py` would build from `env`:
+    no second of imports per command. Returns its output; raises with it when the command fails."""
+    from unittest import mock
+
+    from portal import create_app
+    from portal.db import db
+
+    with mock.patch.dict(os.environ, {key: str(value) for key, value in env.items()}, clear=True):
+        app = create_app()
+        result = app.test_cli_runner().invoke(args=list(args))
+        with app.app_context():
+            db.engine.dispose()
+    if result.exit_code != 0:
+        raise RuntimeError(f"flask {' '.join(args)} failed ({result.exit_code}):\n{result.output}") \
+            from result.exception
+    return result.output
+
+
 def start_gunicorn(env, port, log_path=None, workers=2, wait=True, app="wsgi:app", extra_args=(),
                    ready_path="/healthz", ssl_context=None, seconds=60):
     """gunicorn with the project's gunicorn.conf.py on 127.0.0.1:`port`, its output in `log_path`
