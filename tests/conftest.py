@@ -100,17 +100,24 @@ def seeded_app(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def seeded_instance(seeded_app):
+def search_index(seeded_app):
+    """The session's search index folder, built once on the real content: for apps and servers
+    that only read it."""
+    return seeded_app[0].config["SEARCH_INDEX_DIR"]
+
+
+@pytest.fixture(scope="session")
+def seeded_instance(seeded_app, search_index):
     """A function filling an instance folder with what `flask db upgrade` and `flask seed demo`
     leave there (a copy of the session's seeded database); returns the session's search index
     folder, built on the real content, for PORTAL_SEARCH_INDEX_DIR. Saves the processes real
     servers (gunicorn in the browser and fault tests) would otherwise run first."""
-    app, seeded = seeded_app
+    _app, seeded = seeded_app
 
     def fill(instance):
         Path(instance).mkdir(parents=True, exist_ok=True)
         copy_sqlite(seeded, Path(instance) / "portal.db")
-        return app.config["SEARCH_INDEX_DIR"]
+        return search_index
     return fill
 
 

@@ -130,7 +130,7 @@ def expand(endpoint, **override):
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def app(request, tmp_path_factory):
+def app(request, tmp_path_factory, search_index):
     database = ""
     if request.param == "postgresql":
         database = request.getfixturevalue("postgres_url")  # skips when PostgreSQL is not there
@@ -138,12 +138,12 @@ def app(request, tmp_path_factory):
     instance = tmp_path_factory.mktemp(f"bad-input-{request.param}")
     app = create_app({"TESTING": True, "PORTAL_ENV": "testing", "INSTANCE_DIR": instance,
                       "CONTENT_DIR": ROOT / "content", "SITE_URL": "https://portal.example",
-                      "SEARCH_INDEX_DIR": tmp_path_factory.mktemp("si"), "UPLOAD_DIR": instance / "uploads",
+                      "SEARCH_INDEX_DIR": search_index, "UPLOAD_DIR": instance / "uploads",  # the index: read only
                       "SUBMIT_RATE_LIMIT": "100000 per hour", "TRACK_RATE_LIMIT": "100000 per hour",
                       "LOGIN_RATE_LIMIT": "100000 per hour", "RESET_RATE_LIMIT": "100000 per hour",
                       "DATABASE_URL": database})
     runner = app.test_cli_runner()
-    for command in (["search", "build"], ["db", "upgrade"], ["seed", "demo"]):
+    for command in (["db", "upgrade"], ["seed", "demo"]):
         result = runner.invoke(args=command)
         assert result.exit_code == 0, (command, result.output)
     yield app
