@@ -23,7 +23,6 @@ import ssl
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -33,8 +32,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from portal.seed import DEMO_PASSWORD  # noqa: E402
-from tests.live import FIELDS, flask, portal_env, stop  # noqa: E402
-from tests.services import free_port  # noqa: E402
+from tests.support.forms import REQUEST_FIELDS as FIELDS  # noqa: E402
+from tests.support.forms import csrf_token, form_tokens  # noqa: E402
+from tests.support.net import free_port  # noqa: E402
+from tests.support.server import flask, portal_env, start_gunicorn, stop  # noqa: E402
 
 WAPITI_MODULES = ("backup,blindsql,cookieflags,crlf,csp,csrf,exec,file,htaccess,http_headers,methods,"
                   "permanentxss,redirect,sql,ssrf,xss,xxe")
@@ -64,20 +65,9 @@ def start_server(work):
                      PORTAL_STAFF_IDLE_MINUTES=24 * 60)
     for command in (["db", "upgrade"], ["seed", "demo"], ["search", "build"]):
         flask(env, *command)
-    log = open(work / "gunicorn.log", "wb")  # noqa: SIM115 (open for the server's life)
-    process = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "--certfile",
-                                str(work / "cert.pem"), "--keyfile", str(work / "key.pem"), "wsgi:app"],
-                               cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(base + "/healthz", timeout=2, context=INSECURE).close()
-            return base, process
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                stop(process)
-                raise SystemExit("the portal did not start:\n" + (work / "gunicorn.log").read_text()) from None
-            time.sleep(0.3)
+    process = start_gunicorn(env, port, work / "gunicorn.log", workers=3, ssl_context=INSECURE,
+                             extra_args=["--certfile", str(work / "cert.pem"), "--keyfile", str(work / "key.pem")])
+    return base, process
 
 
 def demo_request(base):
@@ -86,8 +76,7 @@ def demo_request(base):
                                          urllib.request.HTTPCookieProcessor())
     url = f"{base}/zh/requests/new?type=general"
     html = opener.open(url).read().decode()
-    fields = {**FIELDS, "csrf_token": re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html)[1],
-              "form_token": re.search(r'name="form_token" type="hidden" value="([^"]+)"', html)[1]}
+    fields = {**FIELDS, **form_tokens(html)}
     # over HTTPS, Flask-WTF also wants a same-site Referer on a form post, as browsers send it
     post = urllib.request.Request(url, data=urllib.parse.urlencode(fields).encode(), headers={"Referer": url})
     with opener.open(post) as response:
@@ -103,8 +92,7 @@ def staff_session(base, email):
                                          urllib.request.HTTPCookieProcessor(jar))
     url = f"{base}/zh/staff/login"
     html = opener.open(url).read().decode()
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html)[1]
-    fields = {"csrf_token": token, "email": email, "password": DEMO_PASSWORD}
+    fields = {"csrf_token": csrf_token(html), "email": email, "password": DEMO_PASSWORD}
     post = urllib.request.Request(url, data=urllib.parse.urlencode(fields).encode(), headers={"Referer": url})
     with opener.open(post) as response:
         if "/staff/login" in response.url:
@@ -188,7 +176,7 @@ def csrf_enforced(base, path):
                                          urllib.request.HTTPCookieProcessor())
     lang = "en" if path.startswith("/en/") else "zh"
     html = opener.open(f"{base}/{lang}/staff/login").read().decode()  # any page with a form: same token
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html)[1]
+    token = csrf_token(html)
 
     def post(value):
         request = urllib.request.Request(f"{base}{path}", headers={"Referer": f"{base}{path}"},

@@ -12,7 +12,6 @@ without attachments, 0 lost, 0 duplicated.
 import argparse
 import http.cookiejar
 import os
-import re
 import statistics
 import subprocess
 import sys
@@ -26,8 +25,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.pages import free_port, start  # noqa: E402
-from tests.services import POSTGRES_URL, answers  # noqa: E402
+from bench.pages import start  # noqa: E402
+from tests.support import postgres  # noqa: E402
+from tests.support.forms import form_tokens  # noqa: E402
+from tests.support.net import free_port  # noqa: E402
 
 PDF = b"%PDF-1.4\n" + b"0" * 20_000 + b"\n%%EOF\n"
 FIELDS = {"applicant_kind": "enterprise", "organisation": "压测示例公司", "credit_code": "91110000600037341L",
@@ -61,8 +62,7 @@ def client_loop(base, seconds, with_attachment):
     while time.monotonic() < deadline:
         try:
             html = opener.open(url, timeout=30).read().decode()
-            fields = dict(FIELDS, csrf_token=re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html)[1],
-                          form_token=re.search(r'name="form_token" type="hidden" value="([^"]+)"', html)[1])
+            fields = {**FIELDS, **form_tokens(html)}
             if with_attachment:
                 body, content_type = multipart(fields, {"attachments": ("材料.pdf", PDF)})
             else:
@@ -112,8 +112,7 @@ def run(name, database_url, with_attachment, args):
     env = {"PORTAL_INSTANCE_DIR": str(instance), "PORTAL_SEARCH_INDEX_DIR": str(instance / "si"),
            "PORTAL_SUBMIT_RATE_LIMIT": "1000000 per hour", "DATABASE_URL": database_url, "PORTAL_LOG_LEVEL": "WARNING"}
     if database_url:
-        subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "test", "-q", "-c",
-                        "DROP SCHEMA public CASCADE; CREATE SCHEMA public"], check=True, capture_output=True)
+        postgres.empty_schema(database_url)
     for command in (["db", "upgrade"], ["seed", "demo"]):
         subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", *command], cwd=ROOT, env={**os.environ, **env},
                        check=True, capture_output=True)
@@ -149,11 +148,12 @@ def main():
     args = parser.parse_args()
     print(f"\n{args.clients} client processes, gunicorn.conf.py with {args.workers} workers, {args.seconds} s each, "
           f"{os.cpu_count()} cores (clients and server share them); each submission = GET form + POST")
-    targets = [("SQLite, no attachment", "", False), ("SQLite, 20 KB PDF", "", True)]
-    if not args.skip_postgres and answers(5432):
-        targets += [("PostgreSQL, no attachment", POSTGRES_URL, False), ("PostgreSQL, 20 KB PDF", POSTGRES_URL, True)]
-    for name, url, attachment in targets:
-        run(name, url, attachment, args)
+    for name, attachment in (("SQLite, no attachment", False), ("SQLite, 20 KB PDF", True)):
+        run(name, "", attachment, args)
+    if not args.skip_postgres and postgres.available():
+        with postgres.throwaway_database("portal_bench") as url:  # its own database, dropped after
+            for name, attachment in (("PostgreSQL, no attachment", False), ("PostgreSQL, 20 KB PDF", True)):
+                run(name, url, attachment, args)
     print("target: >= 150 submissions/s on SQLite without attachments, 0 lost, 0 duplicated")
 
 

@@ -22,8 +22,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.live import flask, portal_env, start_gunicorn, stop  # noqa: E402
-from tests.services import free_port  # noqa: E402
+from tests.support.net import free_port  # noqa: E402
+from tests.support.server import flask, portal_env, start_gunicorn, stop  # noqa: E402
 
 LIGHTHOUSE = "lighthouse@12.8.2"
 CHROME = os.environ.get("CHROME_PATH", "/usr/bin/chromium")

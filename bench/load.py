@@ -30,14 +30,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.intake import verify  # noqa: E402 (the same check as the intake benchmark)
-from tests.live import FIELDS, flask, portal_env, start_gunicorn, stop  # noqa: E402
-from tests.services import POSTGRES_URL, answers, free_port  # noqa: E402
+from tests.support import postgres  # noqa: E402
+from tests.support.forms import REQUEST_FIELDS, form_tokens  # noqa: E402
+from tests.support.net import free_port  # noqa: E402
+from tests.support.server import flask, portal_env, start_gunicorn, stop  # noqa: E402
 
 MIX = (("guide", 70), ("search", 20), ("submit", 10))
 QUERIES = {"zh": ["商标", "专利质押融资", "地理标志", "维权援助", "软件著作权登记", "海外纠纷"],
            "en": ["trademark", "patent pledge", "geographical indication", "copyright software", "customs"]}
-CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
-FORM_TOKEN = re.compile(r'name="form_token" type="hidden" value="([^"]+)"')
 COOKIE = re.compile(r"session=([^;]+)")
 
 
@@ -102,14 +102,14 @@ def client_loop(port, seconds, seed):
                 path = f"/{lang}/requests/new?type=general"
                 status, _location, html = client.request("GET", path)
                 html = html.decode()
-                fields = {**FIELDS, "csrf_token": CSRF.search(html)[1], "form_token": FORM_TOKEN.search(html)[1]}
+                fields = {**REQUEST_FIELDS, **form_tokens(html)}
                 status, location, _body = client.request(
                     "POST", path, urllib.parse.urlencode(fields),
                     {"Content-Type": "application/x-www-form-urlencoded"})
                 ok = status == 303 and "/status/" in (location or "")
                 if ok:
                     tokens.append(location.split("/status/")[1].split("?")[0])
-        except (OSError, http.client.HTTPException, TypeError):
+        except (OSError, http.client.HTTPException, AssertionError):  # AssertionError: not the form
             ok = False
         if ok:
             latencies[kind].append((time.perf_counter() - started) * 1000)
@@ -148,14 +148,6 @@ def run(name, database_url, args):
     instance = Path(tempfile.mkdtemp(prefix="bench-load-"))
     env = portal_env(instance, DATABASE_URL=database_url, PORTAL_SUBMIT_RATE_LIMIT="10000000 per hour",
                      GUNICORN_LOG_LEVEL="warning")
-    if database_url:
-        from sqlalchemy import create_engine, text
-
-        from portal.db import database_url as sqlalchemy_url
-        engine = create_engine(sqlalchemy_url({"DATABASE_URL": database_url}))
-        with engine.begin() as connection:
-            connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-        engine.dispose()
     for command in (["db", "upgrade"], ["seed", "demo"], ["search", "build"]):
         flask(env, *command, timeout=600)
     port = free_port()
@@ -215,10 +207,11 @@ def main():
     run("SQLite", "", args)
     if args.skip_postgres:
         return
-    if not answers(5432):
-        print("\nPostgreSQL: skipped (nothing answers on 127.0.0.1:5432)")
+    if not postgres.available():
+        print(f"\nPostgreSQL: skipped ({postgres.UNAVAILABLE})")
         return
-    run(f"PostgreSQL ({POSTGRES_URL.rsplit('/', 1)[1]})", POSTGRES_URL, args)
+    with postgres.throwaway_database("portal_bench") as database_url:  # its own, dropped after
+        run(f"PostgreSQL ({database_url.rsplit('/', 1)[1]})", database_url, args)
 
 
 if __name__ == "__main__":

@@ -13,7 +13,6 @@ import re
 import shutil
 import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 
@@ -21,23 +20,14 @@ ROOT = Path(__file__).resolve().parent.parent
 LUA = Path(__file__).with_name("percentiles.lua")
 sys.path.insert(0, str(ROOT))
 
-from tests.services import free_port  # noqa: E402
+from tests.support.net import free_port  # noqa: E402
+from tests.support.server import start_gunicorn  # noqa: E402
 
 
 def start(app_spec, port, workers):
-    env = {**os.environ, "PORT": str(port), "WEB_CONCURRENCY": str(workers), "GUNICORN_ACCESS_LOG": "",
-           "GUNICORN_LOG_LEVEL": "warning", "PYTHONPATH": str(ROOT)}
-    process = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"), app_spec],
-                               cwd=ROOT, env=env)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1).close()
-            return process
-        except OSError:
-            time.sleep(0.2)
-    process.kill()
-    raise SystemExit(f"{app_spec} did not start")
+    """gunicorn serving `app_spec` (its output on ours), once / answers."""
+    env = {**os.environ, "GUNICORN_ACCESS_LOG": "", "GUNICORN_LOG_LEVEL": "warning", "PYTHONPATH": str(ROOT)}
+    return start_gunicorn(env, port, workers=workers, app=app_spec, ready_path="/", seconds=30)
 
 
 def load(url, seconds, connections, threads):

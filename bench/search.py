@@ -26,10 +26,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.corpus import synthetic_entries  # noqa: E402
-from bench.pages import free_port, load, start  # noqa: E402
+from bench.pages import load, start  # noqa: E402
 from portal import create_app  # noqa: E402
 from portal.search.indexer import build_index  # noqa: E402
 from portal.search.service import SearchIndex  # noqa: E402
+from tests.support.net import free_port  # noqa: E402
 
 TEMPLATES = {
     "zh": ["{}怎么办理", "{}需要多久", "{}要交多少钱", "{}需要什么材料", "我们公司想了解{}", "{}", "{}和商标",

@@ -1,23 +1,85 @@
-"""Shared fixtures: the app built from the real content, and helpers to build throwaway content."""
+"""Shared fixtures: the app built from the real content, and helpers to build throwaway content.
+
+Isolation: the session builds one app (search index, migrations, demo seed) and keeps a copy of
+its seeded SQLite database; `app` puts that copy back before each test, so every test starts
+from the demo data and nothing an earlier test left. PostgreSQL tests get this run's own
+database (`postgres_url`, created and dropped by the session). The real content's catalog is
+built once per session and shared by every app the tests create on it.
+"""
 
 import email
-import re
+import shutil
+import sqlite3
 import textwrap
 from email import policy
+from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
+from sqlalchemy import make_url
 from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
 
+import portal.content
 from portal import create_app
 from portal.config import ROOT
-from tests.services import free_port
+from portal.db import db
+from portal.institutions.assignment import forget_routing_tables
+from tests.support import postgres
+from tests.support.forms import CSRF, FORM_TOKEN, form_tokens
+from tests.support.net import free_port
+
+__all__ = ["CSRF", "FORM_TOKEN"]  # for the tests that scrape pages themselves
+
+
+@pytest.fixture(scope="session", autouse=True)
+def one_catalog():
+    """The catalog of the real content/ folder, loaded once: every create_app on it reuses it (it is
+    immutable). Another folder (the tests' throwaway content) is loaded as the app would."""
+    load = portal.content.load_catalog
+    real, loaded = (ROOT / "content").resolve(), {}
+
+    def load_once(content_dir, *args, **kwargs):
+        if Path(content_dir).resolve() != real or args or kwargs:
+            return load(content_dir, *args, **kwargs)
+        if "catalog" not in loaded:
+            loaded["catalog"] = load(content_dir)
+        return loaded["catalog"]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(portal.content, "load_catalog", load_once)
+        yield loaded
 
 
 @pytest.fixture(scope="session")
-def app(tmp_path_factory):
-    """The app on the real content, with a search index built once for the session."""
+def postgres_url():
+    """This run's own PostgreSQL database (portal_test_<random> on PORTAL_TEST_POSTGRES_URL's
+    server), created on first use and dropped when the session ends, failed or not. Tests that
+    need an empty schema call `tests.support.postgres.empty_schema(postgres_url)`."""
+    if not postgres.available():
+        pytest.skip(postgres.UNAVAILABLE)
+    with postgres.throwaway_database() as url:
+        yield url
+
+
+def sqlite_path(app):
+    return Path(make_url(app.config["SQLALCHEMY_DATABASE_URI"]).database)
+
+
+def copy_sqlite(source, target):
+    """SQLite's online backup: a consistent copy, written through the target's WAL journal."""
+    src, dst = sqlite3.connect(source), sqlite3.connect(target)
+    try:
+        src.backup(dst)
+    finally:
+        src.close()
+        dst.close()
+
+
+@pytest.fixture(scope="session")
+def seeded_app(tmp_path_factory):
+    """The app on the real content, with a search index built once for the session, migrated and
+    seeded once; returns (app, a copy of the seeded database)."""
     instance = tmp_path_factory.mktemp("instance")
     app = create_app({"TESTING": True, "PORTAL_ENV": "testing", "INSTANCE_DIR": instance,
                       "CONTENT_DIR": ROOT / "content", "SITE_URL": "https://portal.example",
@@ -29,6 +91,48 @@ def app(tmp_path_factory):
     for command in (["search", "build"], ["db", "upgrade"], ["seed", "demo"]):
         result = runner.invoke(args=command)
         assert result.exit_code == 0, (command, result.output)
+    assert app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///")
+    seeded = tmp_path_factory.mktemp("seeded") / "portal.db"
+    with app.app_context():
+        db.engine.dispose()
+    copy_sqlite(sqlite_path(app), seeded)
+    return app, seeded
+
+
+@pytest.fixture(scope="session")
+def search_index(seeded_app):
+    """The session's search index folder, built once on the real content: for apps and servers
+    that only read it."""
+    return seeded_app[0].config["SEARCH_INDEX_DIR"]
+
+
+@pytest.fixture(scope="session")
+def seeded_instance(seeded_app, search_index):
+    """A function filling an instance folder with what `flask db upgrade` and `flask seed demo`
+    leave there (a copy of the session's seeded database); returns the session's search index
+    folder, built on the real content, for PORTAL_SEARCH_INDEX_DIR. Saves the processes real
+    servers (gunicorn in the browser and fault tests) would otherwise run first."""
+    _app, seeded = seeded_app
+
+    def fill(instance):
+        Path(instance).mkdir(parents=True, exist_ok=True)
+        copy_sqlite(seeded, Path(instance) / "portal.db")
+        return search_index
+    return fill
+
+
+@pytest.fixture()
+def app(seeded_app):
+    """The session's app, its database put back to the seeded state (the demo institutions, rules
+    and accounts; no requests, messages or subscriptions) and its upload folder emptied."""
+    app, seeded = seeded_app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()  # no pooled connection keeps the old state
+        copy_sqlite(seeded, sqlite_path(app))
+        forget_routing_tables()
+    for stored in Path(app.config["UPLOAD_DIR"]).glob("*"):
+        shutil.rmtree(stored) if stored.is_dir() else stored.unlink()
     return app
 
 
@@ -91,8 +195,6 @@ def guide_pair():
     }
 
 
-CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
-FORM_TOKEN = re.compile(r'name="form_token" type="hidden" value="([^"]+)"')
 VALID_CREDIT_CODE = "91110000600037341L"  # check character computed by GB 32100-2015
 
 TYPE_FIELDS = {
@@ -122,8 +224,7 @@ def valid_fields(request_type, **changes):
 
 def open_form(client, lang, request_type):
     """GET the form as a browser would: returns the tokens it carries."""
-    html = client.get(f"/{lang}/requests/new?type={request_type}").get_data(as_text=True)
-    return {"csrf_token": CSRF.search(html).group(1), "form_token": FORM_TOKEN.search(html).group(1)}
+    return form_tokens(client.get(f"/{lang}/requests/new?type={request_type}").get_data(as_text=True))
 
 
 def post_multipart(client, url, data):

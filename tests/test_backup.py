@@ -1,18 +1,18 @@
 """`flask backup` then `flask restore` into an empty database: every request, attachment record
-and attachment file comes back. SQLite always; PostgreSQL where it answers (a second database,
-<test database>_restore, is the empty target)."""
+and attachment file comes back. SQLite always; PostgreSQL where it answers (this run's database
+is the source, a second throwaway database the empty target)."""
 
 import io
 
 import pytest
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import select
 
 from portal import create_app
 from portal.config import ROOT
-from portal.db import database_url, db
+from portal.db import db
 from portal.models import AssistanceRequest, Attachment, OutboxMessage
 from tests.conftest import submit
-from tests.services import POSTGRES_URL, answers
+from tests.support import postgres
 
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 40
 
@@ -34,30 +34,15 @@ def snapshot(app):
     return requests, attachments, messages
 
 
-def empty_postgres(url):
-    engine = create_engine(database_url({"DATABASE_URL": url}), isolation_level="AUTOCOMMIT")
-    with engine.connect() as connection:
-        connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-    engine.dispose()
-
-
 @pytest.fixture(params=["sqlite", "postgresql"])
 def databases(request, tmp_path):
     if request.param == "sqlite":
-        return "", ""
-    if not answers(5432):
-        pytest.skip("PostgreSQL is not running on 127.0.0.1:5432")
-    target = POSTGRES_URL.rsplit("/", 1)[0] + "/" + POSTGRES_URL.rsplit("/", 1)[1] + "_restore"
-    admin = create_engine(database_url({"DATABASE_URL": POSTGRES_URL.rsplit("/", 1)[0] + "/postgres"}),
-                          isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        name = target.rsplit("/", 1)[1]
-        if not connection.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).scalar():
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    for url in (POSTGRES_URL, target):
-        empty_postgres(url)
-    return POSTGRES_URL, target
+        yield "", ""
+        return
+    source = request.getfixturevalue("postgres_url")  # skips when PostgreSQL is not there
+    postgres.empty_schema(source)
+    with postgres.throwaway_database("portal_test_restore") as target:
+        yield source, target
 
 
 def test_backup_then_restore_into_an_empty_database(tmp_path, databases):

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from email import policy
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 
 from portal import create_app
 from portal.config import ROOT
@@ -20,8 +20,8 @@ from portal.db import db
 from portal.models import AssistanceRequest, Attachment, OutboxMessage
 from portal.notify.outbox import build_email
 from tests.conftest import TYPE_FIELDS, open_form, post_multipart, submit, valid_fields
-from tests.services import POSTGRES_URL, answers
 from tests.staff_helpers import ADMIN, COORDINATOR, login, token_for
+from tests.support import postgres
 
 
 @dataclass(frozen=True)
@@ -130,21 +130,20 @@ def expand(endpoint, **override):
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def app(request, tmp_path_factory):
-    if request.param == "postgresql" and not answers(5432):
-        pytest.skip("PostgreSQL is not running on 127.0.0.1:5432")
+def app(request, tmp_path_factory, search_index):
+    database = ""
+    if request.param == "postgresql":
+        database = request.getfixturevalue("postgres_url")  # skips when PostgreSQL is not there
+        postgres.empty_schema(database)
     instance = tmp_path_factory.mktemp(f"bad-input-{request.param}")
     app = create_app({"TESTING": True, "PORTAL_ENV": "testing", "INSTANCE_DIR": instance,
                       "CONTENT_DIR": ROOT / "content", "SITE_URL": "https://portal.example",
-                      "SEARCH_INDEX_DIR": tmp_path_factory.mktemp("si"), "UPLOAD_DIR": instance / "uploads",
+                      "SEARCH_INDEX_DIR": search_index, "UPLOAD_DIR": instance / "uploads",  # the index: read only
                       "SUBMIT_RATE_LIMIT": "100000 per hour", "TRACK_RATE_LIMIT": "100000 per hour",
                       "LOGIN_RATE_LIMIT": "100000 per hour", "RESET_RATE_LIMIT": "100000 per hour",
-                      "DATABASE_URL": POSTGRES_URL if request.param == "postgresql" else ""})
-    if request.param == "postgresql":
-        with app.app_context(), db.engine.begin() as connection:
-            connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+                      "DATABASE_URL": database})
     runner = app.test_cli_runner()
-    for command in (["search", "build"], ["db", "upgrade"], ["seed", "demo"]):
+    for command in (["db", "upgrade"], ["seed", "demo"]):
         result = runner.invoke(args=command)
         assert result.exit_code == 0, (command, result.output)
     yield app

@@ -56,3 +56,30 @@ def test_build_id_changes_with_content(make_content, guide_pair):
     before = content_build_id(folder)
     (folder / "guides" / "demo.en.md").write_text(guide_pair["guides/demo.en.md"] + "\nMore.\n", encoding="utf-8")
     assert content_build_id(folder) != before
+
+
+def test_front_matter_is_read_by_libyaml_as_the_python_loader_would():
+    import yaml
+
+    from portal.config import ROOT
+    from portal.content import catalog as catalog_module
+
+    if yaml.__with_libyaml__:  # PyYAML's wheels have it; the C loader is then the one used
+        assert issubclass(catalog_module._NoDatesLoader, yaml.CSafeLoader)
+    python_loader = catalog_module.without_dates(yaml.SafeLoader)
+    files = list(catalog_module.content_files(ROOT / "content"))
+    assert files
+    for _section, _slug, _lang, path in files:
+        meta_text, _body = catalog_module.split_front_matter(path.read_text(encoding="utf-8"))
+        meta = yaml.load(meta_text, Loader=catalog_module._NoDatesLoader)  # noqa: S506 (safe loaders)
+        assert meta == yaml.load(meta_text, Loader=python_loader), path  # noqa: S506
+        assert isinstance(meta["updated"], str)  # dates stay text for the schema to check
+
+
+def test_apps_on_the_real_content_share_the_sessions_catalog(app, tmp_path):
+    from portal import create_app
+    from portal.config import ROOT
+
+    other = create_app({"TESTING": True, "INSTANCE_DIR": tmp_path, "CONTENT_DIR": ROOT / "content"})
+    assert other.extensions["catalog"] is app.extensions["catalog"]  # loaded once per test session
+    assert len(other.extensions["catalog"]) == len(load_catalog(ROOT / "content"))

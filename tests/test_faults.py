@@ -15,7 +15,7 @@ import threading
 import time
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 
 from portal import create_app
 from portal.config import ROOT
@@ -23,8 +23,11 @@ from portal.db import db
 from portal.models import AssistanceRequest, Attachment, OutboxMessage
 from portal.search.indexer import CURRENT
 from tests.conftest import front_matter, submit
-from tests.live import TCPProxy, Visitor, flask, portal_env, start_gunicorn, stop, worker_pids
-from tests.services import POSTGRES_URL, answers, free_port
+from tests.support import postgres
+from tests.support.net import free_port
+from tests.support.proxy import TCPProxy
+from tests.support.server import flask, portal_env, start_gunicorn, stop, worker_pids
+from tests.support.visitor import Visitor
 
 PDF = b"%PDF-1.4\n" + b"0" * 200_000 + b"\n%%EOF\n"
 
@@ -42,10 +45,9 @@ def counts(app):
 CUT_OFF = (OSError, http.client.HTTPException)
 
 
-def test_worker_killed_during_a_burst_loses_no_acknowledged_submission(tmp_path):
+def test_worker_killed_during_a_burst_loses_no_acknowledged_submission(tmp_path, seeded_instance):
+    seeded_instance(tmp_path)  # migrated, with the demo data
     env = portal_env(tmp_path, PORTAL_SUBMIT_RATE_LIMIT="100000 per hour")
-    for command in (["db", "upgrade"], ["seed", "demo"]):
-        flask(env, *command)
     port = free_port()
     master = start_gunicorn(env, port, tmp_path / "gunicorn.log", workers=3)
     acknowledged, failures, stop_at = [], [], time.monotonic() + 8
@@ -100,16 +102,14 @@ def test_worker_killed_during_a_burst_loses_no_acknowledged_submission(tmp_path)
 
 # --- the database unreachable, then back ---------------------------------------------------------
 
-@pytest.mark.skipif(not answers(5432), reason="PostgreSQL is not running on 127.0.0.1:5432")
-def test_database_unreachable_is_a_503_in_the_users_language_then_recovers(tmp_path):
-    proxy = TCPProxy(5432).start()
-    database = POSTGRES_URL.replace("127.0.0.1:5432", f"127.0.0.1:{proxy.port}")
+def test_database_unreachable_is_a_503_in_the_users_language_then_recovers(tmp_path, postgres_url):
+    postgres.empty_schema(postgres_url)
+    proxy = TCPProxy(postgres.PORT, target_host=postgres.HOST).start()
+    database = postgres.via_port(postgres_url, proxy.port)
     app = create_app({"TESTING": True, "INSTANCE_DIR": tmp_path, "CONTENT_DIR": ROOT / "content",
                       "SEARCH_INDEX_DIR": tmp_path / "si", "DATABASE_URL": database,
                       "SUBMIT_RATE_LIMIT": "10000 per hour", "UPLOAD_DIR": tmp_path / "uploads"})
     try:
-        with app.app_context(), db.engine.begin() as connection:
-            connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
         runner = app.test_cli_runner()
         for command in (["db", "upgrade"], ["seed", "demo"]):
             assert runner.invoke(args=command).exit_code == 0

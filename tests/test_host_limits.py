@@ -10,8 +10,9 @@ import pytest
 from portal.config import ConfigError
 from portal.limits import check_workers
 from portal.limits_sqlite import HostSQLiteStorage
-from tests import live
-from tests.services import free_port
+from tests.support import server as portal_server
+from tests.support.net import free_port
+from tests.support.visitor import Visitor
 
 LOOKUPS = 80
 TRACK_LIMIT = 10  # the embedded default: "10 per minute; 60 per hour"
@@ -19,19 +20,19 @@ TRACK_CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')  # the tracking fo
 
 
 def test_five_workers_answer_exactly_the_configured_number_of_lookups(tmp_path):
-    env = live.portal_env(tmp_path / "instance")
-    live.flask(env, "db", "upgrade")
+    env = portal_server.portal_env(tmp_path / "instance")
+    portal_server.flask(env, "db", "upgrade")
     port = free_port()
-    server = live.start_gunicorn(env, port, tmp_path / "gunicorn.log", workers=5)
+    server = portal_server.start_gunicorn(env, port, tmp_path / "gunicorn.log", workers=5)
     try:
-        visitor = live.Visitor(f"http://127.0.0.1:{port}")
+        visitor = Visitor(f"http://127.0.0.1:{port}")
         html = visitor.opener.open(f"{visitor.base}/zh/requests/track", timeout=30).read().decode()
         fields = {"csrf_token": TRACK_CSRF.search(html)[1], "number": "HS2026-000001", "digits": "0000"}
         # Ten at a time: concurrent connections are accepted by different workers.
         with ThreadPoolExecutor(max_workers=10) as pool:
             statuses = list(pool.map(lambda _: visitor.post("/zh/requests/track", fields)[0], range(LOOKUPS)))
     finally:
-        live.stop(server)
+        portal_server.stop(server)
     assert sorted(set(statuses)) == [404, 429]
     assert statuses.count(404) == TRACK_LIMIT
 
@@ -85,14 +86,14 @@ def test_a_per_process_store_with_several_workers_is_refused_in_production(env, 
 
 
 def test_gunicorn_refuses_memory_storage_with_five_workers_in_production(tmp_path):
-    env = live.portal_env(tmp_path / "instance", PORTAL_ENV="production", SECRET_KEY="s" * 40,
+    env = portal_server.portal_env(tmp_path / "instance", PORTAL_ENV="production", SECRET_KEY="s" * 40,
                           RATELIMIT_STORAGE_URI="memory://")
     log = tmp_path / "gunicorn.log"
-    server = live.start_gunicorn(env, free_port(), log, workers=5, wait=False)
+    server = portal_server.start_gunicorn(env, free_port(), log, workers=5, wait=False)
     try:
         assert server.wait(timeout=60) == 1
     finally:
-        live.stop(server)
+        portal_server.stop(server)
     text = log.read_text()
     assert "Error: RATELIMIT_STORAGE_URI=memory:// counts in each of the 5 workers" in text
     assert "Booting worker" not in text

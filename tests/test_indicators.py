@@ -9,27 +9,16 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from sqlalchemy import delete
 
 from portal.db import db
 from portal.indicators.latest import InvalidIndicatorValue, set_latest, validate
 from portal.indicators.plan import load_plan
-from portal.models import IndicatorValue
 
-SEED = Path("/work/shared/seed/hengshui-ip-plan-2021-2025.txt")
+# The plan's published text, in the shared seed folder beside the repository (../shared/seed/),
+# as on this machine and in CI (a fresh clone with a copy of shared/ next to it).
+SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "hengshui-ip-plan-2021-2025.txt"
 ROW = re.compile(r'<tr id="indicator-([a-z0-9-]+)">(.*?)</tr>', re.S)
 CELL = re.compile(r'<td data-value="(\w+)">\s*([^<\s]*)')
-
-
-@pytest.fixture()
-def no_values(app):
-    with app.app_context():
-        db.session.execute(delete(IndicatorValue))
-        db.session.commit()
-    yield app
-    with app.app_context():
-        db.session.execute(delete(IndicatorValue))
-        db.session.commit()
 
 
 def shown_cells(html):
@@ -46,7 +35,7 @@ def test_the_data_file_holds_the_plans_table():
 
 def test_the_data_file_matches_the_plans_text():
     if not SEED.exists():
-        pytest.skip(f"the plan's text is not at {SEED}")
+        pytest.skip(f"the plan's source text is not at {SEED} (shared/seed/ beside the repository is absent)")
     table = SEED.read_text(encoding="utf-8").split("主要预期性指标", 1)[1]
     for indicator in load_plan().indicators:
         name_and_unit, baseline, target, department = table.split(indicator.name_zh, 1)[1].split()[:4]
@@ -56,7 +45,7 @@ def test_the_data_file_matches_the_plans_text():
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_page_shows_the_files_numbers_and_not_yet_published(no_values, client, lang):
+def test_page_shows_the_files_numbers_and_not_yet_published(app, client, lang):
     html = client.get(f"/{lang}/indicators").get_data(as_text=True)
     cells = shown_cells(html)
     assert list(cells) == [i.key for i in load_plan().indicators]
@@ -68,8 +57,7 @@ def test_page_shows_the_files_numbers_and_not_yet_published(no_values, client, l
     assert '<th scope="col">' in html and '<th scope="row">' in html and "<caption>" in html
 
 
-def test_an_entered_value_is_shown_with_its_date_and_source(no_values, client):
-    app = no_values
+def test_an_entered_value_is_shown_with_its_date_and_source(app, client):
     with app.app_context():
         set_latest("ip-pledge-financing-amount", "2.5", "2024-12-31", "Example bulletin",
                    "https://example.org/bulletin", "test")
@@ -87,7 +75,7 @@ def test_an_entered_value_is_shown_with_its_date_and_source(no_values, client):
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_csv_has_the_files_numbers(no_values, client, lang):
+def test_csv_has_the_files_numbers(app, client, lang):
     response = client.get(f"/{lang}/indicators.csv")
     assert response.mimetype == "text/csv" and "attachment" in response.headers["Content-Disposition"]
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
@@ -96,7 +84,7 @@ def test_csv_has_the_files_numbers(no_values, client, lang):
         assert row[:4] == [indicator.name(lang), indicator.unit(lang), indicator.baseline_2020, indicator.target_2025]
 
 
-def test_chart_is_an_accessible_svg_with_the_same_figures(no_values, client):
+def test_chart_is_an_accessible_svg_with_the_same_figures(app, client):
     html = client.get("/en/indicators").get_data(as_text=True)
     svg = html.split("<svg", 1)[1].split("</svg>", 1)[0]
     assert 'role="img"' in svg and 'aria-labelledby="chart-svg-title chart-svg-desc"' in svg
@@ -129,7 +117,7 @@ def test_validation_keeps_exact_decimals(app):
                         today=date(2026, 11, 26))[1] == Decimal("3.1000")
 
 
-def test_cli_sets_and_lists_and_refuses(no_values, runner):
+def test_cli_sets_and_lists_and_refuses(app, runner):
     result = runner.invoke(args=["indicators", "set", "invention-patents-per-10k", "3.02", "--as-of", "2025-12-31",
                                  "--source-title", "Bulletin", "--source-url", "https://example.org/b"])
     assert result.exit_code == 0 and "3.02 as of 2025-12-31 recorded" in result.output

@@ -4,24 +4,15 @@ import email
 from datetime import UTC, datetime, timedelta
 from email import policy
 
-import pytest
-from sqlalchemy import delete, select
+from sqlalchemy import select
 
 from portal.db import db
 from portal.models import OutboxMessage
 from portal.notify.outbox import MAX_ATTEMPTS, FileTransport, SMTPTransport, send_pending
 from tests.conftest import submit
-from tests.services import free_port
+from tests.support.net import free_port
 
 SENDER = "portal@portal.invalid"
-
-
-@pytest.fixture()
-def empty_outbox(app):
-    with app.app_context():
-        db.session.execute(delete(OutboxMessage))
-        db.session.commit()
-    return app
 
 
 def pending(app):
@@ -33,8 +24,7 @@ def body_of(message):
     return message.get_content()
 
 
-def test_messages_are_written_as_eml_files_without_smtp(empty_outbox, client, tmp_path):
-    app = empty_outbox
+def test_messages_are_written_as_eml_files_without_smtp(app, client, tmp_path):
     submit(client, "zh", "general")
     with app.app_context():
         sent, failed = send_pending(FileTransport(tmp_path), SENDER)
@@ -47,8 +37,7 @@ def test_messages_are_written_as_eml_files_without_smtp(empty_outbox, client, tm
         assert send_pending(FileTransport(tmp_path), SENDER) == (0, 0)  # nothing is sent twice
 
 
-def test_delivery_through_a_real_smtp_server(empty_outbox, client, smtp_server):
-    app = empty_outbox
+def test_delivery_through_a_real_smtp_server(app, client, smtp_server):
     controller, inbox = smtp_server
     submit(client, "en", "pledge-financing")
     with app.app_context():
@@ -63,8 +52,7 @@ def test_delivery_through_a_real_smtp_server(empty_outbox, client, smtp_server):
     assert "13803181234" not in body_of(notice)  # the notice carries no personal data
 
 
-def test_smtp_down_then_back_delivers_everything_once(empty_outbox, client, smtp_server):
-    app = empty_outbox
+def test_smtp_down_then_back_delivers_everything_once(app, client, smtp_server):
     controller, inbox = smtp_server
     down = SMTPTransport("127.0.0.1", free_port(), timeout=2)  # nothing listens there
     assert submit(client, "zh", "general").status_code == 303  # the user is not affected
@@ -79,8 +67,7 @@ def test_smtp_down_then_back_delivers_everything_once(empty_outbox, client, smtp
     assert len(inbox.messages) == 2 and pending(app) == []
 
 
-def test_a_message_that_keeps_failing_is_given_up_after_max_attempts(empty_outbox, client):
-    app = empty_outbox
+def test_a_message_that_keeps_failing_is_given_up_after_max_attempts(app, client):
     submit(client, "en", "general")
     down = SMTPTransport("127.0.0.1", free_port(), timeout=2)
     moment = datetime.now(UTC)
@@ -92,8 +79,8 @@ def test_a_message_that_keeps_failing_is_given_up_after_max_attempts(empty_outbo
     assert statuses == {"failed"}
 
 
-def test_outbox_commands(empty_outbox, client, runner, tmp_path):
+def test_outbox_commands(app, client, runner, tmp_path):
     submit(client, "zh", "general")
     result = runner.invoke(args=["outbox", "send"])
     assert result.exit_code == 0 and "2 sent" in result.output
-    assert len(list((empty_outbox.config["INSTANCE_DIR"] / "mail").glob("*.eml"))) >= 2
+    assert len(list((app.config["INSTANCE_DIR"] / "mail").glob("*.eml"))) >= 2

@@ -1,4 +1,5 @@
-"""The same submission path on PostgreSQL (127.0.0.1:5432, database test), with concurrent clients.
+"""The same submission path on PostgreSQL (this run's own database, tests/support/postgres.py), with
+concurrent clients.
 
 Runs wherever that server answers (this machine and CI start it); skipped, saying so, elsewhere.
 """
@@ -6,27 +7,25 @@ Runs wherever that server answers (this machine and CI start it); skipped, sayin
 import threading
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 
 from portal import create_app
 from portal.config import ROOT
 from portal.db import db
 from portal.models import AssistanceRequest, OutboxMessage
 from tests.conftest import submit
-from tests.services import POSTGRES_URL, answers
+from tests.support import postgres
 
-pytestmark = pytest.mark.skipif(not answers(5432), reason="PostgreSQL is not running on 127.0.0.1:5432")
+pytestmark = pytest.mark.skipif(not postgres.available(), reason=postgres.UNAVAILABLE)
 
 
 @pytest.fixture(scope="module")
-def pg_app(tmp_path_factory):
+def pg_app(tmp_path_factory, postgres_url):
+    postgres.empty_schema(postgres_url)  # a clean schema for this module
     instance = tmp_path_factory.mktemp("pg")
     app = create_app({"TESTING": True, "CONTENT_DIR": ROOT / "content", "INSTANCE_DIR": instance,
-                      "SEARCH_INDEX_DIR": instance / "si", "DATABASE_URL": POSTGRES_URL,
+                      "SEARCH_INDEX_DIR": instance / "si", "DATABASE_URL": postgres_url,
                       "SUBMIT_RATE_LIMIT": "10000 per hour"})
-    with app.app_context():
-        with db.engine.begin() as connection:  # a clean schema for this module
-            connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
     runner = app.test_cli_runner()
     for command in (["db", "upgrade"], ["seed", "demo"]):
         result = runner.invoke(args=command)
@@ -59,3 +58,22 @@ def test_concurrent_submissions_get_unique_numbers_and_their_messages(pg_app):
         per_request = db.session.execute(select(OutboxMessage.request_id, func.count())
                                          .group_by(OutboxMessage.request_id)).all()
         assert len(per_request) == 60 and {count for _id, count in per_request} == {2}
+
+
+def test_this_run_has_a_database_of_its_own(postgres_url):
+    from sqlalchemy import create_engine, make_url, text
+
+    from tests.support.postgres import SERVER_URL, throwaway_database
+
+    def databases():
+        engine = create_engine(SERVER_URL.set(drivername="postgresql+psycopg"))
+        with engine.connect() as connection:
+            names = set(connection.execute(text("SELECT datname FROM pg_database")).scalars())
+        engine.dispose()
+        return names
+
+    name = make_url(postgres_url).database
+    assert name.startswith("portal_test_") and name != "test" and name in databases()
+    with throwaway_database() as other:  # another run's: a different name, gone after
+        assert make_url(other).database != name and make_url(other).database in databases()
+    assert make_url(other).database not in databases()

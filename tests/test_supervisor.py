@@ -13,8 +13,10 @@ from pathlib import Path
 import pytest
 
 from portal.config import ROOT
-from tests import live
-from tests.services import free_port
+from tests.support import server as portal_server
+from tests.support.forms import REQUEST_FIELDS
+from tests.support.net import free_port
+from tests.support.visitor import Visitor
 
 BOUND = 60  # seconds any awaited thing may take on a busy machine
 
@@ -22,22 +24,22 @@ BOUND = 60  # seconds any awaited thing may take on a busy machine
 def start_host(tmp_path, port, wait=True):
     """What `make run` does after preparing the instance: `python -P portal/serve.py`."""
     instance = tmp_path / "instance"
-    env = live.portal_env(instance, PORT=port, WEB_CONCURRENCY=2)
-    live.flask(env, "db", "upgrade")
-    live.flask(env, "seed", "demo")
+    env = portal_server.portal_env(instance, PORT=port, WEB_CONCURRENCY=2)
+    portal_server.flask(env, "db", "upgrade")
+    portal_server.flask(env, "seed", "demo")
     log = tmp_path / "serve.log"
     with open(log, "wb") as out:
         process = subprocess.Popen([sys.executable, "-P", "portal/serve.py"], cwd=ROOT, env=env,
                                    stdout=out, stderr=subprocess.STDOUT)
     if wait:
-        live.wait_for(f"http://127.0.0.1:{port}/healthz", process, log)
+        portal_server.wait_for(f"http://127.0.0.1:{port}/healthz", process, log)
     return process, instance, log
 
 
 def descendants(pid):
     """Every process below pid (gunicorn's master and workers, the loop)."""
     found = []
-    for child in live.worker_pids(pid):
+    for child in portal_server.worker_pids(pid):
         found += [child, *descendants(child)]
     return found
 
@@ -60,7 +62,7 @@ def wait_until(predicate, what, seconds=BOUND):
 
 def the_loop(supervisor):
     """The child that is not gunicorn's master (the master's children are its workers)."""
-    for pid in live.worker_pids(supervisor.pid):
+    for pid in portal_server.worker_pids(supervisor.pid):
         try:
             if b"worker" in Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0"):
                 return pid
@@ -76,7 +78,7 @@ def stop_and_check_nothing_is_left(supervisor, how, log):
     try:
         assert supervisor.wait(timeout=BOUND) == 0, Path(log).read_text()
     finally:
-        live.stop(supervisor)
+        portal_server.stop(supervisor)
     wait_until(lambda: not any(alive(pid) for pid in family), f"every child of the supervisor gone: {family}")
 
 
@@ -84,17 +86,17 @@ def test_a_submission_gets_its_acknowledgement_and_ctrl_c_stops_everything(tmp_p
     port = free_port()
     supervisor, instance, log = start_host(tmp_path, port)
     try:
-        visitor = live.Visitor(f"http://127.0.0.1:{port}")
+        visitor = Visitor(f"http://127.0.0.1:{port}")
         token = visitor.submit(visitor.open_form())
         assert isinstance(token, str), token
         mail = instance / "mail"
         wait_until(lambda: any(mail.glob("*-acknowledgement.eml")), "the acknowledgement e-mail under instance/mail/")
         (path,) = mail.glob("*-acknowledgement.eml")
         message = email.message_from_bytes(path.read_bytes(), policy=policy.default)
-        assert message["To"] == live.FIELDS["email"]
+        assert message["To"] == REQUEST_FIELDS["email"]
         stop_and_check_nothing_is_left(supervisor, signal.SIGINT, log)
     finally:
-        live.stop(supervisor)
+        portal_server.stop(supervisor)
 
 
 def test_a_dead_loop_is_restarted_while_the_web_server_keeps_serving(tmp_path):
@@ -106,12 +108,12 @@ def test_a_dead_loop_is_restarted_while_the_web_server_keeps_serving(tmp_path):
         subprocess.run(["kill", "-KILL", str(first)], check=True)
         wait_until(lambda: the_loop(supervisor) not in (None, first), "a new loop after the first was killed")
         assert "restarting worker in 1.0 s" in Path(log).read_text()
-        with live.Visitor(f"http://127.0.0.1:{port}").opener.open(f"http://127.0.0.1:{port}/healthz",
+        with Visitor(f"http://127.0.0.1:{port}").opener.open(f"http://127.0.0.1:{port}/healthz",
                                                                    timeout=30) as response:
             assert response.status == 200
         stop_and_check_nothing_is_left(supervisor, signal.SIGTERM, log)
     finally:
-        live.stop(supervisor)
+        portal_server.stop(supervisor)
 
 
 def test_a_web_server_that_cannot_start_stops_the_loop_too(tmp_path):
@@ -127,7 +129,7 @@ def test_a_web_server_that_cannot_start_stops_the_loop_too(tmp_path):
                 time.sleep(0.1)
             assert supervisor.wait(timeout=1) == 1
         finally:
-            live.stop(supervisor)
+            portal_server.stop(supervisor)
     assert "web server exited with status 1; stopping" in Path(log).read_text()
     assert family
     wait_until(lambda: not any(alive(pid) for pid in family), f"every child of the supervisor gone: {family}")

@@ -16,16 +16,18 @@ import uuid
 
 import pytest
 from aiosmtpd.controller import Controller
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import create_engine, func, select
 
 from portal.config import ROOT
 from portal.db import database_url
 from portal.models import AssistanceRequest, OutboxMessage
-from tests.live import Visitor, flask, portal_env, start_gunicorn, stop
-from tests.services import POSTGRES_URL, answers, free_port
+from tests.support import postgres
+from tests.support.net import answers, free_port
+from tests.support.server import flask_here, portal_env, start_gunicorn, stop, wait_for
+from tests.support.visitor import Visitor
 
-pytestmark = pytest.mark.skipif(not (answers(5432) and answers(6379)),
-                                reason="needs PostgreSQL on 127.0.0.1:5432 and Redis on 127.0.0.1:6379")
+pytestmark = pytest.mark.skipif(not (postgres.available() and answers(6379)),
+                                reason=f"needs PostgreSQL ({postgres.HOST}:{postgres.PORT}) and Redis (6379)")
 PER_VISITOR, VISITORS_PER_HOST, TRACK_LIMIT = 8, 4, 6
 
 
@@ -41,12 +43,11 @@ class Inbox:
 
 
 @pytest.fixture(scope="module")
-def cluster(tmp_path_factory):
+def cluster(tmp_path_factory, postgres_url):
     root = tmp_path_factory.mktemp("cluster")
-    engine = create_engine(database_url({"DATABASE_URL": POSTGRES_URL}))
-    with engine.begin() as connection:
-        connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-    shared = {"DATABASE_URL": POSTGRES_URL, "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379",
+    postgres.empty_schema(postgres_url)
+    engine = create_engine(database_url({"DATABASE_URL": postgres_url}))
+    shared = {"DATABASE_URL": postgres_url, "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379",
               "PORTAL_RATELIMIT_KEY_PREFIX": f"test-two-instances-{uuid.uuid4().hex}",
               "PORTAL_SUBMIT_RATE_LIMIT": "100000 per hour", "PORTAL_TRACK_RATE_LIMIT": f"{TRACK_LIMIT} per minute",
               "PORTAL_UPLOAD_DIR": root / "shared-uploads", "PORTAL_SITE_URL": "https://portal.example"}
@@ -54,11 +55,13 @@ def cluster(tmp_path_factory):
     for name in ("a", "b"):
         env = portal_env(root / name, **shared)
         if name == "a":  # the release step, once: schema and demo data
-            flask(env, "db", "upgrade")
-            flask(env, "seed", "demo")
+            flask_here(env, "db", "upgrade")
+            flask_here(env, "seed", "demo")
         port = free_port()
-        processes.append(start_gunicorn(env, port, root / f"{name}.log", workers=2))
+        processes.append(start_gunicorn(env, port, root / f"{name}.log", workers=2, wait=False))
         hosts.append((f"http://127.0.0.1:{port}", env))
+    for (base, _env), process, name in zip(hosts, processes, "ab", strict=True):  # both start at once
+        wait_for(f"{base}/healthz", process, root / f"{name}.log")
     yield hosts, engine
     for process in processes:
         stop(process)

@@ -5,16 +5,12 @@ second browser to trust): the launch names /usr/bin/chromium.
 """
 
 import os
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-from portal.config import ROOT
-from tests.services import free_port
+from tests.support.net import free_port
+from tests.support.server import start_gunicorn, stop
 
 CHROMIUM = os.environ.get("PORTAL_CHROMIUM", "/usr/bin/chromium")
 AXE_JS = Path(__file__).parent / "vendor" / "axe.min.js"
@@ -29,41 +25,24 @@ def pytest_collection_modifyitems(items):
 
 
 @pytest.fixture(scope="session")
-def server_env(tmp_path_factory):
+def server_env(tmp_path_factory, seeded_instance):
     """The environment the test server runs with, so that a test can run `flask` commands
-    (outbox, digests) against the same instance folder."""
-    port = free_port()
+    (outbox, digests) against the same instance folder: migrated and seeded, with the session's
+    search index."""
+    port, instance = free_port(), tmp_path_factory.mktemp("instance")
+    search_index = seeded_instance(instance)
     return {**os.environ, "PORT": str(port), "WEB_CONCURRENCY": "2", "PORTAL_ENV": "testing",
-            "PORTAL_INSTANCE_DIR": str(tmp_path_factory.mktemp("instance")),
-            "PORTAL_SEARCH_INDEX_DIR": str(tmp_path_factory.mktemp("search_index")),
+            "PORTAL_INSTANCE_DIR": str(instance), "PORTAL_SEARCH_INDEX_DIR": str(search_index),
             "PORTAL_SITE_URL": f"http://127.0.0.1:{port}", "GUNICORN_ACCESS_LOG": ""}
 
 
 @pytest.fixture(scope="session")
 def server(tmp_path_factory, server_env):
     env, port = server_env, server_env["PORT"]
-    for command in (["search", "build"], ["db", "upgrade"], ["seed", "demo"]):
-        subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", *command], cwd=ROOT, env=env,
-                       check=True, capture_output=True)
-    log = tmp_path_factory.mktemp("gunicorn") / "server.log"
-    with open(log, "wb") as out:
-        process = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "wsgi:app"],
-                                   cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            with urllib.request.urlopen(base + "/healthz", timeout=1) as response:
-                if response.status == 200:
-                    break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                raise RuntimeError("gunicorn did not start:\n" + log.read_text(errors="replace")) from None
-            time.sleep(0.2)
-    yield base
-    process.terminate()
-    process.wait(timeout=20)
+    process = start_gunicorn(env, port, tmp_path_factory.mktemp("gunicorn") / "server.log",
+                             workers=env["WEB_CONCURRENCY"])
+    yield f"http://127.0.0.1:{port}"
+    stop(process)
 
 
 @pytest.fixture(scope="session")

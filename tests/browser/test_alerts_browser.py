@@ -3,14 +3,12 @@ directory and the indicators, in both languages with axe-core; and an alert subs
 form to the one-click unsubscribe, through a real SMTP server on loopback."""
 
 import re
-import subprocess
-import sys
 import urllib.request
 
 import pytest
 
-from portal.config import ROOT
 from tests.browser.conftest import run_axe
+from tests.support.server import flask_here
 
 PAGE_TYPES = ["/alerts", "/alerts?industry=rubber&region=eu&region=us", "/alerts?industry=nope",
               "/alerts/section-337-composite-bulk-containers", "/alerts/subscribe",
@@ -67,10 +65,9 @@ def test_new_pages_fit_a_320px_screen(browser, server, path):
 
 
 def flask(env, *args, mail_port=None):
+    """A `flask` command on the test server's instance (in this process: see flask_here)."""
     extra = {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": str(mail_port)} if mail_port else {}
-    result = subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", *args], cwd=ROOT,
-                            env={**env, **extra}, capture_output=True, text=True, check=True)
-    return result.stdout
+    return flask_here({**env, **extra}, *args)
 
 
 def test_subscription_round_trip_through_loopback_smtp(page, server, server_env, smtp_server):  # noqa: F811
