@@ -130,7 +130,7 @@ def test_cli_sets_and_lists_and_refuses(app, runner):
 
 
 @pytest.mark.parametrize(("lang", "ended"), [("zh", "实施期已经结束"), ("en", "its period has ended")])
-def test_page_says_the_plan_period_has_ended_and_links_the_plan_itself(no_values, client, lang, ended):
+def test_page_says_the_plan_period_has_ended_and_links_the_plan_itself(client, lang, ended):
     html = client.get(f"/{lang}/indicators").get_data(as_text=True)
     notice = html.split('id="plan-period"', 1)[1].split("</p>", 1)[0]
     assert ended in notice and "2025" in notice
