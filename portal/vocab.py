@@ -152,4 +152,5 @@ EVENT_LABELS = {
     "answered": _l("The institution answered it."),
     "closed": _l("It was closed."),
     "reopened": _l("It was reopened."),
+    "sms-stopped": _l("You stopped SMS about this request."),
 }

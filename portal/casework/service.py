@@ -16,7 +16,7 @@ from portal.db import as_utc, db
 from portal.institutions import assignment
 from portal.institutions.routing import Assignment
 from portal.models import AssistanceRequest, AuditEvent, Institution, OutboxMessage, User
-from portal.notify import messages
+from portal.notify import messages, sms
 from portal.web import status_url
 
 
@@ -127,8 +127,18 @@ def _apply(request, action, transition, actor, text, institution_id, now):
     if action == "reply":
         db.session.flush()  # the event's id names the e-mail, so each reply is sent once
         subject, body = messages.reply(request, text, status_url(request, external=True))
-        db.session.add(OutboxMessage(request_id=request.id, purpose=f"reply-{event.id}", recipient=request.email,
-                                     subject=subject, body=body))
+        if request.email:
+            db.session.add(OutboxMessage(request_id=request.id, purpose=f"reply-{event.id}",
+                                         recipient=request.email, subject=subject, body=body))
+    sms_template = SMS_ON.get(action)
+    if sms_template:
+        db.session.flush()
+        sms.queue(request, sms_template, f"sms-{sms_template}-{event.id}", site_url,
+                  current_app.config["SMS_SIGN_NAME"])
+
+
+# The SMS a requester who agreed to them gets, by action: an institution wrote, answered, closed.
+SMS_ON = {"reply": "message", "answer": "answered", "close": "closed", "close-unanswered": "closed"}
 
 
 def _event_name(action):

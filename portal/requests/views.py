@@ -11,7 +11,7 @@ from portal.db import db
 from portal.limits import configured, limiter
 from portal.models import AssistanceRequest
 from portal.requests import service
-from portal.requests.forms import FORMS, own_fields
+from portal.requests.forms import FORMS, StopSmsForm, own_fields
 from portal.requests.uploads import MAX_BYTES, MAX_FILES, UploadRefused, check_uploads
 from portal.validators import has_unreadable_characters, is_token
 from portal.vocab import INDUSTRIES, REQUEST_TYPES
@@ -57,13 +57,14 @@ def new():
                 "form_token", "applicant_kind", "organisation", "credit_code", "contact_name", "phone", "email",
                 "county", "industry", "description")}
             values["credit_code"] = values["credit_code"] or None
+            values["sms_consent_version"] = privacy_version(g.lang) if form.sms_consent.data else None
             details = {name: _plain(form[name].data) for name in own_fields(form)}
             try:
                 saved, _created = service.submit(
                     values, details, uploads, request_type=request_type, lang=g.lang,
                     privacy_version=privacy_version(g.lang), upload_dir=current_app.config["UPLOAD_DIR"],
                     status_url_for=lambda req: status_url(req, external=True),
-                    site_url=current_app.config["SITE_URL"])
+                    site_url=current_app.config["SITE_URL"], sms_signature=current_app.config["SMS_SIGN_NAME"])
             except OSError as error:
                 # Upload storage full, read-only or gone: submit() saved nothing and removed its
                 # files. Say so and give the form back with everything typed still in it.
@@ -124,17 +125,35 @@ def _plain(value):
     return value.isoformat() if hasattr(value, "isoformat") else value
 
 
-@bp.get("/status/<token>")
-def status(token):
+def _by_status_token(token, for_update=False):
     if not is_token(token):
         abort(404)
-    req = db.session.scalar(select(AssistanceRequest).where(AssistanceRequest.status_token == token))
+    query = select(AssistanceRequest).where(AssistanceRequest.status_token == token)
+    req = db.session.scalar(query.with_for_update() if for_update else query)
     if req is None:
         abort(404)
+    return req
+
+
+@bp.get("/status/<token>")
+def status(token):
+    req = _by_status_token(token)
     timeline = [event for event in req.events if event.public]
     return private(render_template("requests/status.html", req=req, timeline=timeline,
                                    submitted=request.args.get("submitted") == "1",
-                                   type_label=REQUEST_TYPES[req.request_type]))
+                                   type_label=REQUEST_TYPES[req.request_type], stop_form=StopSmsForm()))
+
+
+@bp.post("/status/<token>/stop-sms")
+def stop_sms(token):
+    """Stops every SMS not yet sent about this request and any later one; the consent stays on
+    record with the moment it was withdrawn (an audit event on the timeline says so)."""
+    req = _by_status_token(token, for_update=True)
+    if not StopSmsForm().validate_on_submit():
+        abort(400)
+    if req.sms_stopped_at is None:
+        service.stop_sms(req)
+    return redirect(status_url(req), code=303)
 
 
 @bp.route("/track", methods=["GET", "POST"])
