@@ -160,6 +160,7 @@ class FakeProvider:
             return 200, {"Code": "isv.MOBILE_NUMBER_ILLEGAL", "Message": "非法手机号", "RequestId": request_id}
         with self.lock:
             self.received.append({"phone": query["PhoneNumbers"], "template": query["TemplateCode"],
+                                  "out_id": query.get("OutId"),
                                   "sign": query["SignName"], "params": json.loads(query["TemplateParam"])})
         return 200, {"Code": "OK", "Message": "OK", "BizId": f"{len(self.received)}^0", "RequestId": request_id}
 
@@ -184,7 +185,8 @@ class FakeProvider:
                 continue
             with self.lock:
                 self.received.append({"phone": phone, "template": call["TemplateId"], "sign": call["SignName"],
-                                      "params": call.get("TemplateParamSet", []), "app": call["SmsSdkAppId"]})
+                                      "params": call.get("TemplateParamSet", []), "app": call["SmsSdkAppId"],
+                                      "out_id": call.get("SessionContext")})
             statuses.append({"SerialNo": str(uuid.uuid4()), "PhoneNumber": phone, "Fee": 1,
                              "SessionContext": call.get("SessionContext", ""), "Code": "Ok",
                              "Message": "send success", "IsoCode": "CN"})

@@ -79,7 +79,7 @@ BAD_INPUT = [
     ("phone", "12345", "phone", "mainland mobile number"),
     ("email", "not-an-address", "email", "does not look like an e-mail address"),
     ("county", "atlantis", "county", "Not a valid choice"),
-    ("county", "", "county", "choose your county"),
+    ("phone", "+0 12 345", "phone", "number abroad with its country code"),
     ("industry", "", "industry", "choose an industry"),
     ("description", "too short", "description", "between 20 and 3000 characters"),
     ("description", "长" * 3001, "description", "between 20 and 3000 characters"),

@@ -30,20 +30,20 @@ class SmsTemplate:
 TEMPLATES = {t.name: t for t in (
     SmsTemplate("received", ("number",),
                 "您的服务申请已收到，编号${number}。凭编号和手机号后四位在{track}查看进度。",
-                "We have received your request ${number}. Follow it at {track} with the number and the "
-                "last four digits of your phone."),
+                "We have received your request ${number}. Follow it at {track} (number and last 4 "
+                "digits of your phone)."),
     SmsTemplate("message", ("number",),
                 "您的服务申请${number}有一条新消息，请凭编号和手机号后四位在{track}查看。",
-                "There is a new message on your request ${number}. Read it at {track} with the number "
-                "and the last four digits of your phone."),
+                "New message on your request ${number}. Read it at {track} (number and last 4 digits "
+                "of your phone)."),
     SmsTemplate("answered", ("number",),
                 "您的服务申请${number}已答复，请凭编号和手机号后四位在{track}查看。",
-                "Your request ${number} has been answered. Read the answer at {track} with the number "
-                "and the last four digits of your phone."),
+                "Your request ${number} has been answered. Read it at {track} (number and last 4 "
+                "digits of your phone)."),
     SmsTemplate("closed", ("number",),
                 "您的服务申请${number}已办结，请凭编号和手机号后四位在{track}查看。",
-                "Your request ${number} has been closed. See it at {track} with the number and the "
-                "last four digits of your phone."),
+                "Your request ${number} has been closed. See it at {track} (number and last 4 digits "
+                "of your phone)."),
 )}
 
 

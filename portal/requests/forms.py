@@ -80,8 +80,11 @@ class RequestForm(FlaskForm):
     email = StringField(_l("E-mail (optional if you give a phone number)"), validators=[optional_email_check],
                         description=_l("We send your tracking number, your private status link and replies "
                                        "here."))
-    county = SelectField(_l("County or district"), choices=pairs(("", _l("Choose…"))) + choice_list(COUNTIES),
-                         validators=[DataRequired(_l("Please choose your county or district."))])
+    # Only where it applies: a buyer abroad or a firm from elsewhere has no county here (routing
+    # then uses the rules without a county).
+    county = SelectField(_l("County or district (if you are in Hengshui)"),
+                         choices=pairs(("", _l("Not in Hengshui, or does not apply"))) + choice_list(COUNTIES),
+                         validators=[Optional()])
     industry = SelectField(_l("Industry"), choices=pairs(("", _l("Choose…"))) + choice_list(INDUSTRIES),
                            validators=[DataRequired(_l("Please choose an industry, or “Other”."))])
     description = TextAreaField(_l("What do you need?"),

@@ -144,10 +144,13 @@ def status(token):
                                    type_label=REQUEST_TYPES[req.request_type], stop_form=StopSmsForm()))
 
 
-@bp.post("/status/<token>/stop-sms")
+@bp.route("/status/<token>/stop-sms", methods=["GET", "POST"])
 def stop_sms(token):
     """Stops every SMS not yet sent about this request and any later one; the consent stays on
-    record with the moment it was withdrawn (an audit event on the timeline says so)."""
+    record with the moment it was withdrawn (an audit event on the timeline says so). A GET (the
+    address opened by hand) changes nothing: it leads to the status page and its button."""
+    if request.method == "GET":
+        return redirect(status_url(_by_status_token(token)), code=303)
     req = _by_status_token(token, for_update=True)
     if not StopSmsForm().validate_on_submit():
         abort(400)
