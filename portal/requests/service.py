@@ -4,9 +4,8 @@ saved request has its notifications queued."""
 
 import logging
 import secrets
-from pathlib import Path
-
 from datetime import UTC, datetime
+from pathlib import Path
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
