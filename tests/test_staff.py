@@ -8,9 +8,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import delete, select
 
+from portal import sla
 from portal.casework import workflow
 from portal.casework.service import escalate_overdue
-from portal.db import db
+from portal.db import as_utc, db
 from portal.models import AssistanceRequest, Attachment, AuditEvent, Institution, OutboxMessage
 from portal.notify.outbox import SMTPTransport, send_pending
 from tests.staff_helpers import (
@@ -32,6 +33,7 @@ EXPECTED = {
     ("decline", "assigned"): {S, C}, ("decline", "accepted"): {S, C},
     **{("note", status): {S, C} for status in ("received", "assigned", "accepted", "answered", "closed")},
     ("reply", "accepted"): {S, C}, ("reply", "answered"): {S, C},
+    ("call", "assigned"): {S, C}, ("call", "accepted"): {S, C}, ("call", "answered"): {S, C},
     ("answer", "accepted"): {S, C},
     ("close", "answered"): {S, C},
     ("reopen", "answered"): {S, C}, ("reopen", "closed"): {S, C},
@@ -50,7 +52,7 @@ def test_the_action_table(action, status, role):
 
 
 def test_available_actions_follow_the_table():
-    assert workflow.available("assigned", "staff") == ["accept", "decline", "note"]
+    assert workflow.available("assigned", "staff") == ["accept", "decline", "note", "call"]
     assert workflow.available("closed", "staff") == ["note", "reopen"]
     assert "reassign" in workflow.available("answered", "coordinator")
 
@@ -171,12 +173,17 @@ def test_escalation_is_sent_once(app, client, runner):
                                                               OutboxMessage.purpose.like("escalation-%"))).all()
         assert [m.recipient for m in mails] == ["coordinator@demo.invalid"]
         assert "13803181234" not in mails[0].body and "张三" not in mails[0].body
-    # Answering in time would have prevented it; a response now stops the overdue badge.
+    # Accepting is not a response (issue 16: the clock measured a click); a recorded call is.
     staff = app.test_client()
     login(staff, TAOCHENG_STAFF)
     act(staff, request_id, "accept", "assigned")
     with app.app_context():
-        assert db.session.get(AssistanceRequest, request_id).first_response_at is not None
+        assert db.session.get(AssistanceRequest, request_id).first_response_at is None
+    called = datetime.now(sla.BEIJING).replace(second=0, microsecond=0)
+    act(staff, request_id, "call", "accepted", text="Called back, explained the documents needed.",
+        called_at=called.strftime("%Y-%m-%dT%H:%M"))
+    with app.app_context():
+        assert as_utc(db.session.get(AssistanceRequest, request_id).first_response_at) == called
 
 
 def test_escalation_e_mail_reaches_a_real_smtp_server(app, client, smtp_server):

@@ -27,7 +27,7 @@ class NotVisible(Exception):
 
 class ActionRefused(Exception):
     """Why an action was not applied; `reason` is one of: not-allowed, changed, missing-text,
-    no-institution."""
+    no-institution, call-time."""
 
     def __init__(self, reason):
         super().__init__(reason)
@@ -66,7 +66,7 @@ def find_visible(actor, request_id, for_update=False):
     return db.session.scalar(query)
 
 
-def act(actor, request_id, action, *, seen_status, text="", institution_id=None, now=None):
+def act(actor, request_id, action, *, seen_status, text="", institution_id=None, called_at=None, now=None):
     """Apply `action` to a request `actor` can see. Returns the request; raises ActionRefused, or
     NotVisible when the actor cannot see it.
     Commits on success, rolls back on refusal."""
@@ -83,7 +83,12 @@ def act(actor, request_id, action, *, seen_status, text="", institution_id=None,
         text = (text or "").strip()
         if transition.needs_text and not text:
             raise ActionRefused("missing-text")
-        _apply(request, action, transition, actor, text, institution_id, now)
+        # A call is recorded after it happened and not before the request arrived (to the minute:
+        # the form gives minutes).
+        arrived = as_utc(request.created_at).replace(second=0, microsecond=0)
+        if action == "call" and (called_at is None or not arrived <= called_at <= now):
+            raise ActionRefused("call-time")
+        _apply(request, action, transition, actor, text, institution_id, called_at or now, now)
         db.session.commit()
         return request
     except BaseException:
@@ -91,11 +96,12 @@ def act(actor, request_id, action, *, seen_status, text="", institution_id=None,
         raise
 
 
-def _apply(request, action, transition, actor, text, institution_id, now):
+def _apply(request, action, transition, actor, text, institution_id, responded_at, now):
     before = {"status": request.status, "institution": request.institution_id}
     site_url = current_app.config["SITE_URL"]
-    if transition.first_response and request.first_response_at is None:
-        request.first_response_at = now
+    if transition.first_response and (request.first_response_at is None
+                                      or responded_at < as_utc(request.first_response_at)):
+        request.first_response_at = responded_at
     if action in ("decline", "reassign"):
         if action == "decline":
             request.declined_by = sorted({*request.declined_by, request.institution_id})
@@ -121,6 +127,8 @@ def _apply(request, action, transition, actor, text, institution_id, now):
     after = {"status": request.status}
     if text:
         after["message" if action == "reply" else "text"] = text
+    if action == "call":
+        after["called_at"] = responded_at.isoformat()
     event = AuditEvent(request=request, actor=actor.label, action=_event_name(action), before=before, after=after,
                        public=transition.public, created_at=now)
     db.session.add(event)
@@ -143,7 +151,7 @@ SMS_ON = {"reply": "message", "answer": "answered", "close": "closed", "close-un
 
 def _event_name(action):
     # The requester's timeline names events by what happened, not by the button.
-    return {"accept": "accepted", "reply": "replied", "answer": "answered", "close": "closed",
+    return {"accept": "accepted", "reply": "replied", "call": "called", "answer": "answered", "close": "closed",
             "close-unanswered": "closed", "reopen": "reopened", "note": "note"}[action]
 
 

@@ -24,6 +24,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from wtforms import SelectChoice
 
+from portal import sla
 from portal.accounts import auth
 from portal.casework import service, workflow
 from portal.casework.forms import ActionForm, QueueFilterForm
@@ -41,7 +42,8 @@ PAGE_SIZE = 25
 def action_labels():
     return {
         "accept": _("Accept"), "decline": _("Decline and pass it on"), "note": _("Add an internal note"),
-        "reply": _("Reply to the requester"), "answer": _("Mark as answered"), "close": _("Close"),
+        "reply": _("Reply to the requester"), "call": _("Record a phone call"), "answer": _("Mark as answered"),
+        "close": _("Close"),
         "reopen": _("Reopen"), "reassign": _("Reassign"), "close-unanswered": _("Close without an answer"),
     }
 
@@ -51,7 +53,8 @@ def event_names():
     return {
         "received": _("Received from the requester"), "assigned": _("Assigned"), "accepted": _("Accepted"),
         "decline": _("Declined"), "reassign": _("Reassigned"), "note": _("Internal note"),
-        "replied": _("Reply sent to the requester"), "answered": _("Marked as answered"), "closed": _("Closed"),
+        "replied": _("Reply sent to the requester"), "called": _("Phone call with the requester"),
+        "answered": _("Marked as answered"), "closed": _("Closed"),
         "reopened": _("Reopened"), "escalated": _("Overdue: escalated to the coordinators"),
     }
 
@@ -62,6 +65,7 @@ REFUSALS = {
                          "please check and try again."),
     "missing-text": lambda: _("Please write the text first."),
     "no-institution": lambda: _("Choose an active institution."),
+    "call-time": lambda: _("Give the date and time of the call: after the request arrived and not in the future."),
 }
 
 
@@ -145,8 +149,12 @@ def act(request_id):
                                                                          for e in errs)))
     institution_id = whole_number(form.institution.data, 1)
     try:
+        called_at = sla.parse_local_moment(form.called_at.data) if form.action.data == "call" else None
+    except ValueError:
+        return detail(request_id, form=form, refusal=REFUSALS["call-time"]())
+    try:
         service.act(actor, request_id, form.action.data, seen_status=form.seen_status.data, text=form.text.data,
-                    institution_id=institution_id)
+                    institution_id=institution_id, called_at=called_at)
     except service.ActionRefused as refused:
         return detail(request_id, form=form, refusal=REFUSALS[refused.reason]())
     except service.NotVisible:
