@@ -86,7 +86,7 @@ ENDPOINTS = {
     "casework.queue": Endpoint("/{lang}/staff/", params=("lang",), login=COORDINATOR,
                             query=("status", "type", "county", "overdue", "page")),
     "casework.detail": Endpoint("/{lang}/staff/requests/{request_id}", params=("lang", "request_id"),
-                             login=COORDINATOR, extra={"request_id": "1"}),
+                             query=("all",), login=COORDINATOR, extra={"request_id": "1"}),
     "casework.act": Endpoint("/{lang}/staff/requests/{request_id}", params=("lang", "request_id"), post=True,
                           login=COORDINATOR, extra={"request_id": "1"}),
     "casework.attachment": Endpoint("/{lang}/staff/requests/{request_id}/attachments/{attachment_id}",

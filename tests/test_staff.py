@@ -128,7 +128,23 @@ def test_coordinators_see_everything_and_reassign(app, client):
     assert coordinator.get(f"/zh/staff/requests/{request_id}").status_code == 200
     with app.app_context():
         target = db.session.scalar(select(Institution.id).where(Institution.slug == "workstation-taocheng"))
-    assert act(coordinator, request_id, "reassign", "assigned", institution=str(target)).status_code == 303
+    # The reassign list offers the institutions that provide the service, the rest behind "show all".
+    page = coordinator.get(f"/en/staff/requests/{request_id}").get_data(as_text=True)
+    everything = coordinator.get(f"/en/staff/requests/{request_id}?all=1").get_data(as_text=True)
+    assert "Show all institutions" in page and page.count("<option") < everything.count("<option")
+    refused = act(coordinator, request_id, "reassign", "assigned", lang="en", institution=str(target))
+    assert refused.status_code == 409 and "Please write the text first." in refused.get_data(as_text=True)
+    assert act(coordinator, request_id, "reassign", "assigned", institution=str(target),
+               text="The owner is in Taocheng; the workstation is nearer.").status_code == 303
+    with app.app_context():
+        req = db.session.get(AssistanceRequest, request_id)
+        [moved] = db.session.scalars(select(OutboxMessage).where(OutboxMessage.request_id == request_id,
+                                                                 OutboxMessage.purpose.like("moved-%"))).all()
+        assert moved.recipient == req.email and req.institution.name("zh") in moved.subject
+        assert "nearer" not in moved.body  # the reason is for staff; the requester learns who has it
+        token = req.status_token
+        new_name = req.institution.name("en")
+    assert new_name in client.get(f"/en/requests/status/{token}").get_data(as_text=True)
     taocheng = app.test_client()
     login(taocheng, TAOCHENG_STAFF)
     assert taocheng.get(f"/zh/staff/requests/{request_id}").status_code == 200

@@ -111,10 +111,15 @@ def _apply(request, action, transition, actor, text, institution_id, responded_a
             if target is None or not target.active:
                 raise ActionRefused("no-institution")
             decision = Assignment(target.id, None, f"reassigned by coordinator {actor.label}")
-        db.session.add(AuditEvent(request=request, actor=actor.label, action=action, before=before,
-                                  after={"reason": text} if text else {"institution": institution_id}))
+        after = {"reason": text} if action == "decline" else {"reason": text, "institution": institution_id}
+        db.session.add(AuditEvent(request=request, actor=actor.label, action=action, before=before, after=after))
         request.first_response_at = None  # the new institution's clock starts now (place() sets it)
         assignment.place(request, decision, actor=actor.label, site_url=site_url)
+        if decision is not None and decision.institution_id != before["institution"] and request.email:
+            db.session.flush()
+            subject, body = messages.moved(request, status_url(request, external=True))
+            db.session.add(OutboxMessage(request_id=request.id, purpose=f"moved-{len(request.events)}",
+                                         recipient=request.email, subject=subject, body=body))
         return
     if transition.to_status:
         request.status = transition.to_status

@@ -127,13 +127,16 @@ def detail(request_id, form=None, refusal=None):
     institutions = {i.id: i for i in db.session.scalars(select(Institution).order_by(Institution.id))}
     users = {u.id: u for u in db.session.scalars(select(User))}
     form = form or ActionForm()
-    form.institution.choices = [SelectChoice(str(i.id), i.name(g.lang)) for i in institutions.values() if i.active]
+    # Institutions that provide this service first and alone, unless "show all" was asked for.
+    show_all = request.args.get("all") == "1"
+    form.institution.choices = [SelectChoice(str(i.id), i.name(g.lang)) for i in institutions.values()
+                                if i.active and (show_all or req.request_type in (i.services or []))]
     return private((render_template(
         "casework/request.html", req=req, form=form, refusal=refusal,
         actions=workflow.available(req.status, actor.role),
         action_labels=action_labels(), event_names=event_names(), status_labels=STATUS_LABELS,
         type_labels=REQUEST_TYPES, counties=COUNTIES, industries=INDUSTRIES, overdue=service.is_overdue(req),
-        users=users, institutions=institutions), 409 if refusal else 200))
+        users=users, institutions=institutions, show_all_institutions=show_all), 409 if refusal else 200))
 
 
 @bp.post("/requests/<int:request_id>")

@@ -45,8 +45,9 @@ ACTIONS = {
     "answer": Transition(("accepted",), "answered", EVERYONE, public=True),
     "close": Transition(("answered",), "closed", EVERYONE, public=True),
     "reopen": Transition(("answered", "closed"), "accepted", EVERYONE, public=True),
+    # A reason is required: the receiving institution and the audit trail read why it moved.
     "reassign": Transition(("received", "assigned", "accepted", "answered"), "assigned", COORDINATOR,
-                           needs_institution=True),
+                           needs_text=True, needs_institution=True),
     # A coordinator may close what needs no answer (a duplicate, a request sent by mistake).
     "close-unanswered": Transition(("received", "assigned", "accepted"), "closed", COORDINATOR, needs_text=True,
                                    public=True),

@@ -68,6 +68,30 @@ def reply(request, message, status_url):
         return subject, "\n".join(str(line) for line in lines)
 
 
+def moved(request, status_url):
+    """To the requester: their request is now with another institution (declined or reassigned)."""
+    with force_locale(request.lang):
+        institution = request.institution.name(request.lang) if request.institution else ""
+        subject = _("Your request %(number)s is now handled by %(institution)s", number=request.tracking_number,
+                    institution=institution)
+        lines = [
+            _("Dear %(name)s,", name=request.contact_name),
+            "",
+            _("Your request %(number)s has been passed to %(institution)s, which handles it from now on.",
+              number=request.tracking_number, institution=institution),
+        ]
+        if request.institution and request.institution.phone:
+            lines.append(_("Its public telephone: %(phone)s", phone=request.institution.phone))
+        lines += [
+            "",
+            _("Follow your request here: %(url)s", url=status_url),
+            _("Messages from the institution appear on that page."),
+            "",
+            _("Hengshui IP Service Portal"),
+        ]
+        return subject, "\n".join(str(line) for line in lines)
+
+
 def escalation(request, coordinator, site_url):
     """To a coordinator: a request has had no first response by its due time. No personal data."""
     with force_locale(coordinator.lang):

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from portal.content import current_catalog, privacy_version
 from portal.db import db
 from portal.limits import configured, limiter
-from portal.models import AssistanceRequest
+from portal.models import AssistanceRequest, Institution
 from portal.requests import service
 from portal.requests.forms import FORMS, StopSmsForm, own_fields
 from portal.requests.uploads import MAX_BYTES, MAX_FILES, UploadRefused, check_uploads
@@ -139,7 +139,11 @@ def _by_status_token(token, for_update=False):
 def status(token):
     req = _by_status_token(token)
     timeline = [event for event in req.events if event.public]
-    return private(render_template("requests/status.html", req=req, timeline=timeline,
+    # Each placement names its institution: the requester is told which one has it now.
+    placed = {event.after.get("institution") for event in timeline if event.action == "assigned" and event.after}
+    institutions = {i.id: i.name(g.lang) for i in db.session.scalars(
+        select(Institution).where(Institution.id.in_(placed - {None})))} if placed else {}
+    return private(render_template("requests/status.html", req=req, timeline=timeline, institutions=institutions,
                                    submitted=request.args.get("submitted") == "1",
                                    type_label=REQUEST_TYPES[req.request_type], stop_form=StopSmsForm()))
 
