@@ -154,4 +154,6 @@ EVENT_LABELS = {
     "closed": _l("It was closed."),
     "reopened": _l("It was reopened."),
     "sms-stopped": _l("You stopped SMS about this request."),
+    "requester-message": _l("You wrote to the institution:"),
+    "requester-resolved": _l("You said the matter is resolved."),
 }

@@ -72,6 +72,8 @@ ENDPOINTS = {
     "requests.new": Endpoint("/{lang}/requests/new", params=("lang",), post=True, query=("type", "topic")),
     "requests.status": Endpoint("/{lang}/requests/status/{token}", params=("lang", "token"),
                                 query=("submitted",), extra={"token": "x" * 43}),
+    "requests.message": Endpoint("/{lang}/requests/status/{token}/message", params=("lang", "token"),
+                                 post=True, extra={"token": "x" * 43}),
     "requests.stop_sms": Endpoint("/{lang}/requests/status/{token}/stop-sms", params=("lang", "token"),
                                   post=True, extra={"token": "x" * 43}),
     "requests.track": Endpoint("/{lang}/requests/track", params=("lang",), post=True),

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import case, func, select, update
 
 from portal.casework import workflow
 from portal.db import as_utc, db
@@ -152,6 +152,18 @@ def _apply(request, action, transition, actor, text, institution_id, responded_a
 
 # The SMS a requester who agreed to them gets, by action: an institution wrote, answered, closed.
 SMS_ON = {"reply": "message", "answer": "answered", "close": "closed", "close-unanswered": "closed"}
+
+
+def unread_messages(request_ids):
+    """The requests among `request_ids` whose requester wrote after staff last acted on them."""
+    if not request_ids:
+        return set()
+    rows = db.session.execute(
+        select(AuditEvent.request_id,
+               func.max(case((AuditEvent.action.in_(("requester-message", "requester-resolved")), AuditEvent.id))),
+               func.max(case((AuditEvent.actor.like("user:%"), AuditEvent.id))))
+        .where(AuditEvent.request_id.in_(request_ids)).group_by(AuditEvent.request_id)).all()
+    return {request_id for request_id, wrote, acted in rows if wrote and (acted is None or wrote > acted)}
 
 
 def _event_name(action):

@@ -56,7 +56,16 @@ def event_names():
         "replied": _("Reply sent to the requester"), "called": _("Phone call with the requester"),
         "answered": _("Marked as answered"), "closed": _("Closed"),
         "reopened": _("Reopened"), "escalated": _("Overdue: escalated to the coordinators"),
+        "requester-message": _("Message from the requester"),
+        "requester-resolved": _("The requester says the matter is resolved"),
+        "sms-stopped": _("The requester stopped SMS"),
     }
+
+
+def actor_names():
+    """Who did it, in words, for the actors that are not staff accounts."""
+    return {"requester": _("The requester"), "routing": _("Routing rules"), "retention": _("Retention run"),
+            "sla": _("Service clock")}
 
 
 REFUSALS = {
@@ -113,6 +122,7 @@ def queue():
     pages = max(1, -(-total // PAGE_SIZE))
     keep = {k: v for k, v in request.args.items() if k in ("status", "type", "county", "overdue")}
     return render_template("casework/queue.html", form=form, rows=rows, total=total, page=min(page, pages),
+                           unread=service.unread_messages([row.id for row in rows]),
                            pages=pages, keep=keep, problems=problems, is_overdue=service.is_overdue,
                            status_labels=STATUS_LABELS, type_labels=REQUEST_TYPES, counties=COUNTIES)
 
@@ -136,7 +146,8 @@ def detail(request_id, form=None, refusal=None):
         actions=workflow.available(req.status, actor.role),
         action_labels=action_labels(), event_names=event_names(), status_labels=STATUS_LABELS,
         type_labels=REQUEST_TYPES, counties=COUNTIES, industries=INDUSTRIES, overdue=service.is_overdue(req),
-        users=users, institutions=institutions, show_all_institutions=show_all), 409 if refusal else 200))
+        users=users, institutions=institutions, show_all_institutions=show_all, actor_names=actor_names()),
+        409 if refusal else 200))
 
 
 @bp.post("/requests/<int:request_id>")

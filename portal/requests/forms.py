@@ -211,3 +211,24 @@ def own_fields(form):
 
 class StopSmsForm(FlaskForm):
     """The status page's "stop SMS" button: a POST with its CSRF token, nothing else."""
+
+
+class RequesterMessageForm(FlaskForm):
+    """The status page's answer to the institution: a message, documents (the same checks as at
+    submission), or the news that the matter is resolved."""
+
+    message = TextAreaField(_l("Your message to the institution"),
+                            validators=[Length(max=3000, message=_l("Please write at most %(max)d characters."))],
+                            description=_l("Answer a question, add something you forgot, or say the matter is "
+                                           "solved. Up to 3,000 characters."))
+    attachments = MultipleFileField(_l("Documents (optional)"),
+                                    description=_l("Up to 5 files, PDF, JPEG or PNG, each at most 10 MB."))
+    resolved = BooleanField(_l("My matter is resolved: the institution need not do more"))
+
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        self.message.data = (self.message.data or "").strip()
+        if validators.has_unreadable_characters(self.message.data):
+            self.message.errors = [*self.message.errors, UNREADABLE]
+            valid = False
+        return valid

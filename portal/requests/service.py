@@ -69,6 +69,36 @@ def submit(values, details, uploads, *, request_type, lang, privacy_version, upl
         raise
 
 
+def requester_message(request, text, uploads, resolved, upload_dir, site_url):
+    """The requester wrote on the status page: the message and documents on the timeline, and an
+    e-mail to the institution (no personal data in it). One transaction; files removed if it
+    fails. Commits."""
+    stored = []
+    try:
+        for upload in uploads:
+            stored.append((upload, store(upload_dir, upload)))
+        for upload, stored_name in stored:
+            db.session.add(Attachment(request=request, stored_name=stored_name, original_name=upload.original_name,
+                                      content_type=upload.content_type, size=len(upload.data)))
+        after = {"attachments": len(stored)}
+        if text:
+            after["message"] = text
+        action = "requester-resolved" if resolved else "requester-message"
+        event = AuditEvent(request=request, actor="requester", action=action, public=True, after=after)
+        db.session.add(event)
+        db.session.flush()
+        if request.institution is not None:
+            subject, body = messages.requester_wrote(request, request.institution, site_url)
+            db.session.add(OutboxMessage(request_id=request.id, purpose=f"requester-wrote-{event.id}",
+                                         recipient=request.institution.email, subject=subject, body=body))
+        db.session.commit()
+        return event
+    except BaseException:
+        db.session.rollback()
+        _remove(upload_dir, stored)
+        raise
+
+
 def stop_sms(request):
     """The requester stopped SMS: pending ones are not sent, none are queued from now on. Commits."""
     now = datetime.now(UTC)

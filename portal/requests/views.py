@@ -11,7 +11,7 @@ from portal.db import db
 from portal.limits import configured, limiter
 from portal.models import AssistanceRequest, Institution
 from portal.requests import service
-from portal.requests.forms import FORMS, StopSmsForm, own_fields
+from portal.requests.forms import FORMS, RequesterMessageForm, StopSmsForm, own_fields
 from portal.requests.uploads import MAX_BYTES, MAX_FILES, UploadRefused, check_uploads
 from portal.validators import has_unreadable_characters, is_token
 from portal.vocab import INDUSTRIES, REQUEST_TYPES
@@ -137,15 +137,51 @@ def _by_status_token(token, for_update=False):
 
 @bp.get("/status/<token>")
 def status(token):
-    req = _by_status_token(token)
+    return private(status_page(_by_status_token(token)))
+
+
+def status_page(req, message_form=None, code=200):
     timeline = [event for event in req.events if event.public]
     # Each placement names its institution: the requester is told which one has it now.
     placed = {event.after.get("institution") for event in timeline if event.action == "assigned" and event.after}
     institutions = {i.id: i.name(g.lang) for i in db.session.scalars(
         select(Institution).where(Institution.id.in_(placed - {None})))} if placed else {}
-    return private(render_template("requests/status.html", req=req, timeline=timeline, institutions=institutions,
-                                   submitted=request.args.get("submitted") == "1",
-                                   type_label=REQUEST_TYPES[req.request_type], stop_form=StopSmsForm()))
+    return render_template("requests/status.html", req=req, timeline=timeline, institutions=institutions,
+                           submitted=request.args.get("submitted") == "1",
+                           type_label=REQUEST_TYPES[req.request_type], stop_form=StopSmsForm(),
+                           message_form=message_form or RequesterMessageForm(),
+                           sent=request.args.get("sent") == "1"), code
+
+
+@bp.route("/status/<token>/message", methods=["GET", "POST"])
+@limiter.limit(configured("SUBMIT_RATE_LIMIT"), methods=["POST"])
+def message(token):
+    """The requester answers on the status page. A GET (the address opened by hand) shows the page."""
+    if request.method == "GET":
+        return redirect(status_url(_by_status_token(token)), code=303)
+    req = _by_status_token(token, for_update=True)
+    form = RequesterMessageForm()
+    if req.anonymized_at is not None:
+        abort(404)
+    if not form.validate_on_submit():
+        return private(status_page(req, form, 400))
+    try:
+        uploads = check_uploads(request.files.getlist(form.attachments.name))
+    except UploadRefused as refused:
+        form.attachments.errors = [UPLOAD_MESSAGES[refused.reason](refused.name)]
+        return private(status_page(req, form, 400))
+    if not form.message.data and not uploads and not form.resolved.data:
+        form.message.errors = [_("Write a message, add a document or tick that the matter is resolved.")]
+        return private(status_page(req, form, 400))
+    try:
+        service.requester_message(req, form.message.data, uploads, form.resolved.data,
+                                  current_app.config["UPLOAD_DIR"], current_app.config["SITE_URL"])
+    except OSError as error:
+        current_app.logger.error("upload storage failed: %s", type(error).__name__)
+        form.attachments.errors = [_("Your attachments could not be stored just now, so nothing was sent. "
+                                     "Please try again later, or send the message without attachments.")]
+        return private(status_page(req, form, 503))
+    return redirect(status_url(req) + "?sent=1", code=303)
 
 
 @bp.route("/status/<token>/stop-sms", methods=["GET", "POST"])
