@@ -39,8 +39,9 @@ def test_the_requester_answers_with_a_document_and_staff_see_it(app, client):
     assert "Write to the institution" in client.get(path).get_data(as_text=True)
     response = write(client, path, message="附上营业执照。", attachments=[(io.BytesIO(PDF), "营业执照.pdf")])
     assert response.status_code == 303 and response.headers["Location"].endswith("?sent=1")
+    # The status link is in the request's language (zh).
     page = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "您的消息已发送给服务机构。" in page and "附上营业执照。" in page  # the status link is in the request's language
+    assert "您的消息已发送给服务机构。" in page and "附上营业执照。" in page
     with app.app_context():
         event = db.session.scalars(select(AuditEvent).where(AuditEvent.request_id == request_id)
                                    .order_by(AuditEvent.id.desc())).first()
