@@ -153,6 +153,19 @@ def test_coordinators_see_everything_and_reassign(app, client):
     assert staff.get(f"/zh/staff/requests/{request_id}").status_code == 404
 
 
+def test_staff_screens_show_words_not_field_names(app, client):
+    request_id = make_request(app, client, "workstation-taocheng", request_type="school-visit")
+    staff = app.test_client()
+    login(staff, TAOCHENG_STAFF)
+    detail = staff.get(f"/en/staff/requests/{request_id}").get_data(as_text=True)
+    assert "School name" in detail and "Junior secondary, Senior secondary" in detail
+    assert "<dt>school_name</dt>" not in detail and "grade_levels" not in detail
+    assert "The requester" in detail and "Routing rules" in detail  # actors in words, not "routing"
+    queue = staff.get("/en/staff/?status=all").get_data(as_text=True)
+    assert "Organisation and what they need" in queue and "衡水示例橡胶有限公司" in queue
+    assert "我们的产品在网上被仿冒销售" in queue  # a one-line summary
+
+
 def test_the_queue_filters_and_sorts_by_due_time(app, client):
     first = make_request(app, client, "workstation-taocheng", request_type="rights-protection")
     second = make_request(app, client, "workstation-taocheng", request_type="general")

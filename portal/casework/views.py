@@ -146,7 +146,8 @@ def detail(request_id, form=None, refusal=None):
         actions=workflow.available(req.status, actor.role),
         action_labels=action_labels(), event_names=event_names(), status_labels=STATUS_LABELS,
         type_labels=REQUEST_TYPES, counties=COUNTIES, industries=INDUSTRIES, overdue=service.is_overdue(req),
-        users=users, institutions=institutions, show_all_institutions=show_all, actor_names=actor_names()),
+        users=users, institutions=institutions, show_all_institutions=show_all, actor_names=actor_names(),
+        detail_labels=current_app.extensions["request_detail_labels"].get(req.request_type, {})),
         409 if refusal else 200))
 
 
