@@ -76,6 +76,8 @@ def test_a_request_by_keyboard_alone_then_tracked(page):
     page.keyboard.type(COMMON["description"])
     tab_to(page, "consent")
     page.keyboard.press("Space")
+    page.keyboard.press("Tab")  # the separate SMS consent, left unticked
+    assert page.evaluate("[document.activeElement.id, document.activeElement.checked]") == ["sms_consent", False]
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.type") == "submit"
     page.keyboard.press("Enter")
