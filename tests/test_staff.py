@@ -158,8 +158,8 @@ def test_staff_screens_show_words_not_field_names(app, client):
     staff = app.test_client()
     login(staff, TAOCHENG_STAFF)
     detail = staff.get(f"/en/staff/requests/{request_id}").get_data(as_text=True)
-    assert "School name" in detail and "Junior secondary, Senior secondary" in detail
-    assert "<dt>school_name</dt>" not in detail and "grade_levels" not in detail
+    assert "Number of pupils" in detail and "Junior secondary, Senior secondary" in detail
+    assert "<dt>pupils</dt>" not in detail and "grade_levels" not in detail
     assert "The requester" in detail and "Routing rules" in detail  # actors in words, not "routing"
     queue = staff.get("/en/staff/?status=all").get_data(as_text=True)
     assert "Organisation and what they need" in queue and "衡水示例橡胶有限公司" in queue

@@ -8,6 +8,7 @@ from wtforms import (
     BooleanField,
     DateField,
     HiddenField,
+    IntegerField,
     MultipleFileField,
     RadioField,
     SelectField,
@@ -15,7 +16,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.core import UnboundField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from portal import validators
 from portal.forms import REQUIRED, UNREADABLE, MultiCheckboxField, choice_list, email_check, honeypot_check, pairs
@@ -174,7 +175,10 @@ class PatentAdviceForm(RequestForm):
 
 
 class SchoolVisitForm(RequestForm):
-    school_name = StringField(_l("School name"), validators=[DataRequired(REQUIRED), Length(max=200)])
+    """What a school needs for a visit: the school's name is the organisation above (asked once),
+    and a school has no industry."""
+
+    industry = None
     grade_levels = MultiCheckboxField(_l("Grade levels"), choices=pairs(
         ("primary", _l("Primary")),
         ("junior", _l("Junior secondary")),
@@ -182,6 +186,10 @@ class SchoolVisitForm(RequestForm):
         ("vocational", _l("Vocational")),
         ("university", _l("University"))),
         validators=[DataRequired(_l("Please choose at least one grade level."))])
+    pupils = IntegerField(_l("Number of pupils"), validators=[
+        InputRequired(_l("Please give the number of pupils, as a whole number.")),
+        NumberRange(min=1, max=5000, message=_l("Give a number of pupils between %(min)s and %(max)s."))],
+        description=_l("Roughly how many pupils will take part."))
     preferred_dates = StringField(_l("Preferred dates"), validators=[DataRequired(REQUIRED), Length(max=200)],
                                   description=_l("For example: any Tuesday afternoon in March."))
 

@@ -53,7 +53,7 @@ def new():
             upload_error = UPLOAD_MESSAGES[refused.reason](refused.name)
             form.attachments.errors = [upload_error]
         else:
-            values = {name: form[name].data for name in (
+            values = {name: form[name].data if name in form else "" for name in (
                 "form_token", "applicant_kind", "organisation", "credit_code", "contact_name", "phone", "email",
                 "county", "industry", "description")}
             values["credit_code"] = values["credit_code"] or None
@@ -93,9 +93,10 @@ def prefill(form, args):
     industry = args.get("industry")
     if description:
         form.description.data = description
-    if industry in INDUSTRIES:
+    has_industry = industry in INDUSTRIES and "industry" in form  # a school-visit form asks none
+    if has_industry:
         form.industry.data = industry
-    return bool(description) or industry in INDUSTRIES
+    return bool(description) or has_industry
 
 
 def render_form(request_type, form, files_dropped=False):
