@@ -20,6 +20,8 @@ def acknowledgement(request, status_url):
             _("We have received your request for help (%(type)s).", type=REQUEST_TYPES[request.request_type]),
             _("Tracking number: %(number)s", number=request.tracking_number),
             _("Follow it here: %(url)s", url=status_url),
+            _("To answer the institution or add documents, use that page: this e-mail address does not read "
+              "replies."),
             "",
         ]
         if institution:
