@@ -72,6 +72,16 @@ def from_environment():
         "MAIL_PASSWORD": _env("MAIL_PASSWORD", ""),
         "MAIL_USE_TLS": _env("MAIL_USE_TLS", "") in ("1", "true", "yes"),
         "MAIL_FROM": _env("MAIL_FROM", "衡水知识产权公共服务门户 <noreply@portal.invalid>"),
+        # SMS (portal/notify/sms.py): file (instance/sms/), aliyun or tencent.
+        "SMS_PROVIDER": _env("SMS_PROVIDER", "file"),
+        "SMS_SIGN_NAME": _env("SMS_SIGN_NAME", "衡水知识产权公共服务"),
+        "SMS_ACCESS_KEY_ID": _env("SMS_ACCESS_KEY_ID", ""),
+        "SMS_ACCESS_KEY_SECRET": _env("SMS_ACCESS_KEY_SECRET", ""),
+        "SMS_TEMPLATE_CODES": _env("SMS_TEMPLATE_CODES", ""),
+        "SMS_ENDPOINT": _env("SMS_ENDPOINT", ""),
+        "SMS_TENCENT_APP_ID": _env("SMS_TENCENT_APP_ID", ""),
+        "SMS_TENCENT_REGION": _env("SMS_TENCENT_REGION", "ap-guangzhou"),
+        "SMS_DAILY_CAP": int(_env("SMS_DAILY_CAP", 5)),
         "LOG_LEVEL": _env("PORTAL_LOG_LEVEL", "INFO"),
         "STAFF_IDLE_MINUTES": _number("PORTAL_STAFF_IDLE_MINUTES", 30, minimum=1),
         "LOGIN_RATE_LIMIT": _env("PORTAL_LOGIN_RATE_LIMIT", "10 per minute; 50 per hour"),
@@ -119,6 +129,15 @@ def validate(config):
     """Refuse settings that are unsafe in production."""
     if config["PORTAL_ENV"] not in ("development", "production", "testing"):
         raise ConfigError(f"PORTAL_ENV must be development, production or testing, not {config['PORTAL_ENV']!r}")
+    if config["SMS_PROVIDER"] not in ("file", "aliyun", "tencent"):
+        raise ConfigError(f"SMS_PROVIDER must be file, aliyun or tencent, not {config['SMS_PROVIDER']!r}")
+    if config["SMS_PROVIDER"] != "file":
+        # Every template's code is checked by portal.notify.init_app, which owns the templates.
+        if not config["SMS_ACCESS_KEY_ID"] or not config["SMS_ACCESS_KEY_SECRET"]:
+            raise ConfigError(f"SMS_PROVIDER={config['SMS_PROVIDER']} needs SMS_ACCESS_KEY_ID and "
+                              "SMS_ACCESS_KEY_SECRET")
+        if config["SMS_PROVIDER"] == "tencent" and not config["SMS_TENCENT_APP_ID"]:
+            raise ConfigError("SMS_PROVIDER=tencent needs SMS_TENCENT_APP_ID (the SmsSdkAppId)")
     if config["PORTAL_ENV"] == "production":
         key = config["SECRET_KEY"]
         if key == DEV_SECRET or len(key) < 32:

@@ -95,6 +95,10 @@ class AssistanceRequest(db.Model):
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # None: not escalated yet
     declined_by: Mapped[list] = mapped_column(JSON, default=list)  # institutions that declined it
+    # The separate SMS consent: the version of the text agreed to; None: no SMS. sms_stopped_at is
+    # set when the requester stops SMS from the status page (the consent stays on record).
+    sms_consent_version: Mapped[str | None] = mapped_column(String(20))
+    sms_stopped_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     anonymized_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # retention ran
 
     institution = relationship(Institution)
@@ -163,7 +167,11 @@ class AuditEvent(db.Model):
 
 
 class OutboxMessage(db.Model):
-    """An e-mail to send, written in the same transaction as what it reports."""
+    """An e-mail or an SMS to send, written in the same transaction as what it reports.
+
+    An SMS row has the phone number (E.164) as recipient, the template's name and its parameters
+    (the provider holds the approved text and fills it); body is the same text rendered, for the
+    file channel and the record."""
 
     __tablename__ = "outbox_message"
     __table_args__ = (UniqueConstraint("request_id", "purpose", "recipient", name="uq_outbox_purpose"),)
@@ -173,7 +181,10 @@ class OutboxMessage(db.Model):
     recipient: Mapped[str] = mapped_column(String(254))
     subject: Mapped[str] = mapped_column(String(300))
     body: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(10), default="pending")  # pending, sent, failed
+    # pending, sent, failed (given up after retries), refused (the provider refused the number:
+    # never retried), capped (the number's daily SMS cap was reached), stopped (the requester
+    # stopped SMS before it was sent)
+    status: Mapped[str] = mapped_column(String(10), default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -181,6 +192,19 @@ class OutboxMessage(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
     # Extra e-mail headers, e.g. List-Unsubscribe on alert digests (RFC 8058); None for most.
     headers: Mapped[dict | None] = mapped_column(JSON)
+    channel: Mapped[str] = mapped_column(String(10), default="email", server_default="email")  # email, sms
+    template: Mapped[str | None] = mapped_column(String(40))  # an SMS template (portal/notify/sms_texts.py)
+    params: Mapped[dict | None] = mapped_column(JSON)  # its parameters, by name
+
+
+class SmsDailyCount(db.Model):
+    """SMS sent to one number on one Beijing calendar day: the per-number daily cap. One row per
+    number and day, raised by a conditional UPDATE, so two outbox workers never exceed the cap."""
+
+    __tablename__ = "sms_daily_count"
+    phone: Mapped[str] = mapped_column(String(20), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    sent: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class IndicatorValue(db.Model):

@@ -106,11 +106,35 @@ def parse_sla_days(text, known_types):
     return days
 
 
+def due_day(due_at):
+    """The working day a due time closes: due times are the midnight (Beijing) that ends it."""
+    return (due_at.astimezone(BEIJING) - timedelta(microseconds=1)).date()
+
+
+def due_phrase(due_at, lang):
+    """A due time as people say it: "12月3日（周四）下班前", "by the end of Thursday 3 December"
+    (not "2026/12/4 00:00", which reads as the day after)."""
+    from babel.dates import format_date  # noqa: PLC0415 (Babel's CLDR names of weekdays and months)
+
+    day = due_day(due_at)
+    if lang == "zh":
+        return format_date(day, "M月d日（EEE）", locale="zh_CN") + "下班前"
+    return "by the end of " + format_date(day, "EEEE d MMMM", locale="en")
+
+
+def parse_local_moment(text):
+    """"2026-12-03T14:30" (an HTML datetime-local value, Beijing time) as an aware UTC datetime;
+    ValueError for anything else."""
+    moment = datetime.strptime((text or "").strip()[:16], "%Y-%m-%dT%H:%M")
+    return moment.replace(tzinfo=BEIJING).astimezone(UTC)
+
+
 # The application's clock: the calendar and the per-type days, read once per process.
 
 def init_app(app):
     from portal.vocab import REQUEST_TYPES  # noqa: PLC0415 (the pure part above needs no Flask)
     app.extensions["sla"] = (load_calendar(), parse_sla_days(app.config["SLA_WORKING_DAYS"], REQUEST_TYPES))
+    app.add_template_filter(due_phrase, "due_phrase")
 
 
 def due_for(request_type, received):

@@ -16,6 +16,8 @@ CREDIT_CODE_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 3
 MOBILE = re.compile(r"^1[3-9]\d{9}$")
 # Mainland landlines: area code (010, 0318, …) then 7 or 8 digits; an extension may follow.
 LANDLINE = re.compile(r"^0\d{2,3}\d{7,8}(?:\d{1,6})?$")
+# ITU-T E.164: '+', a country code that does not start with 0, at most 15 digits in all.
+E164 = re.compile(r"^\+[1-9]\d{6,14}$")
 EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s.]{2,}$")
 
 
@@ -42,14 +44,26 @@ def normalise_credit_code(text):
 
 
 def normalise_phone(text):
-    """A mainland mobile (+86 and separators removed) or a landline with its area code."""
-    digits = re.sub(r"[\s\-()（）]", "", _fold(text))
-    for prefix in ("+86", "0086"):
-        if digits.startswith(prefix):
-            digits = digits[len(prefix):]
-    if MOBILE.match(digits) or LANDLINE.match(digits):
+    """A mainland mobile (+86 and separators removed), a landline with its area code, or a number
+    abroad in E.164 (`+44 20 7946 0000` → `+442079460000`; `00` taken for `+`)."""
+    digits = re.sub(r"[\s\-()（）.]", "", _fold(text))
+    if digits.startswith("00"):
+        digits = "+" + digits[2:]
+    if digits.startswith("+86"):
+        digits = digits[3:]
+    if MOBILE.match(digits) or LANDLINE.match(digits) or E164.match(digits):
         return digits
     raise ValueError("phone")
+
+
+def mobile_e164(phone):
+    """The E.164 form of a normalised phone number that can take an SMS, or None (a landline).
+    A number abroad is taken as given: only the provider knows whether it is a mobile."""
+    if MOBILE.match(phone or ""):
+        return "+86" + phone
+    if E164.match(phone or ""):
+        return phone
+    return None
 
 
 def normalise_email(text):

@@ -149,7 +149,11 @@ EVENT_LABELS = {
     "assigned": _l("It was passed to the institution that handles this kind of request."),
     "accepted": _l("The institution accepted it."),
     "replied": _l("The institution sent you a message:"),
+    "called": _l("The institution called you."),
     "answered": _l("The institution answered it."),
     "closed": _l("It was closed."),
     "reopened": _l("It was reopened."),
+    "sms-stopped": _l("You stopped SMS about this request."),
+    "requester-message": _l("You wrote to the institution:"),
+    "requester-resolved": _l("You said the matter is resolved."),
 }

@@ -204,7 +204,7 @@ TYPE_FIELDS = {
     "overseas-risk": {"region": "美国", "deadline": "2026-12-31"},
     "rights-protection": {"right_kind": "trademark", "where": "某网店"},
     "patent-advice": {"technology": "橡胶密封件"},
-    "school-visit": {"school_name": "衡水市示例中学", "grade_levels": ["junior", "senior"],
+    "school-visit": {"pupils": "120", "grade_levels": ["junior", "senior"],
                      "preferred_dates": "三月的任一周二下午"},
     "general": {},
 }

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from portal.db import db
 from portal.models import AssistanceRequest, Attachment, AuditEvent, Institution, RoutingRule
 from portal.reports.aggregates import aggregate
+from tests.conftest import submit
 from tests.staff_helpers import ADMIN, BANK_STAFF, act, login, make_request, token_for
 
 
@@ -196,3 +197,15 @@ def test_retention_also_purges_alert_subscriptions(app, runner):
     with app.app_context():
         left = db.session.scalars(select(AlertSubscription.email)).all()
     assert "reader@example.com" in left and "gone@example.com" not in left and "old-pending@example.com" not in left
+
+
+def test_a_requester_without_email_is_found_by_phone(app, client):
+    assert submit(client, "en", "overseas-risk", phone="+44 20 7946 0000", email="", county="").status_code == 303
+    admin = admin_client(app)
+    found = admin.post("/en/admin/requesters", data={"csrf_token": token_for(admin), "email": "0044 20 7946 0000",
+                                                     "operation": "export"})
+    data = json.loads(found.get_data(as_text=True))
+    assert [r["phone"] for r in data["requests"]] == ["+442079460000"]
+    nobody = admin.post("/en/admin/requesters", data={"csrf_token": token_for(admin), "email": "not a contact",
+                                                      "operation": "find"})
+    assert nobody.status_code == 400 and "the phone number the requester used" in nobody.get_data(as_text=True)

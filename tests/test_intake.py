@@ -41,7 +41,8 @@ def test_every_request_type_is_saved_routed_and_notified(app, client, request_ty
         assert re.fullmatch(r"HS\d{4}-\d{6}", request.tracking_number)
         assert request.request_type == request_type and request.status == "assigned"
         assert request.phone == "13803181234"  # normalised
-        assert request.details == {k: v for k, v in TYPE_FIELDS[request_type].items()}
+        # Saved as the form read them: the number of pupils as a number.
+        assert request.details == {k: int(v) if k == "pupils" else v for k, v in TYPE_FIELDS[request_type].items()}
         decision = db.session.scalar(select(RoutingDecision).where(RoutingDecision.request_id == request.id))
         assert decision.institution_id == request.institution_id and decision.reason
         purposes = sorted(m.purpose for m in db.session.scalars(
@@ -79,7 +80,7 @@ BAD_INPUT = [
     ("phone", "12345", "phone", "mainland mobile number"),
     ("email", "not-an-address", "email", "does not look like an e-mail address"),
     ("county", "atlantis", "county", "Not a valid choice"),
-    ("county", "", "county", "choose your county"),
+    ("phone", "+0 12 345", "phone", "number abroad with its country code"),
     ("industry", "", "industry", "choose an industry"),
     ("description", "too short", "description", "between 20 and 3000 characters"),
     ("description", "长" * 3001, "description", "between 20 and 3000 characters"),
@@ -107,10 +108,11 @@ def test_bad_input_returns_the_form_with_everything_else_kept(app, client, field
 
 def test_type_specific_fields_are_validated(app, client):
     before = count(app, AssistanceRequest)
-    response = submit(client, "zh", "school-visit", grade_levels=[], school_name="")
+    response = submit(client, "zh", "school-visit", grade_levels=[], pupils="很多")
     html = response.get_data(as_text=True)
     assert response.status_code == 400
-    assert "请至少选择一个年级段" in html and 'href="#school_name"' in html
+    assert "请至少选择一个年级段" in html and 'href="#pupils"' in html
+    assert 'id="industry"' not in html  # a school is not asked for an industry
     assert count(app, AssistanceRequest) == before
 
 
@@ -205,7 +207,8 @@ def test_status_page_is_private_and_shows_the_public_timeline(app, client):
     page = client.get(response.headers["Location"])
     assert page.headers["Cache-Control"] == "no-store"
     html = page.get_data(as_text=True)
-    assert "已收到您的申请" in html and "申请已转交负责此类事项的服务机构" in html
+    # The placement names the institution that has the request now (issue 16).
+    assert "已收到您的申请" in html and re.search(r"申请已转交[^<]*（演示）。", html)
     assert "演示数据" in html  # the demo institution says it is demo
     assert client.get("/zh/requests/status/not-a-real-token").status_code == 404
     assert client.get("/zh/requests/status/" + "x" * 300).status_code == 404

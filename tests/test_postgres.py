@@ -77,3 +77,45 @@ def test_this_run_has_a_database_of_its_own(postgres_url):
     with throwaway_database() as other:  # another run's: a different name, gone after
         assert make_url(other).database != name and make_url(other).database in databases()
     assert make_url(other).database not in databases()
+
+
+def test_two_outbox_workers_send_each_sms_exactly_once(pg_app):
+    """Two workers at once against the same outbox: rows are claimed one at a time with FOR UPDATE
+    SKIP LOCKED, so the provider (a signature-checking stand-in) gets every SMS once."""
+    from portal.notify.outbox import send_pending_sms
+    from portal.notify.sms import AliyunSms
+    from tests.sms_providers import KEY_ID, KEY_SECRET, FakeProvider
+
+    client = pg_app.test_client()
+    for n in range(40):
+        assert submit(client, "zh", "general", phone=f"139{n:08d}", sms_consent="y").status_code == 303
+    with pg_app.app_context():
+        queued = db.session.scalar(select(func.count()).select_from(OutboxMessage)
+                                   .where(OutboxMessage.channel == "sms", OutboxMessage.status == "pending"))
+    assert queued == 40
+    errors, passes = [], []
+    with FakeProvider("aliyun") as provider:
+        def worker():
+            channel = AliyunSms(KEY_ID, KEY_SECRET, "衡水知识产权", provider.endpoint)
+            codes = {"received": "SMS_1"}
+            try:
+                with pg_app.app_context():
+                    while True:
+                        sent, not_sent = send_pending_sms(channel, codes, 1000)
+                        passes.append(sent)
+                        if sent + not_sent == 0:
+                            break
+            except Exception as error:  # reported below; a thread cannot fail the test itself
+                errors.append(error)
+
+        threads = [threading.Thread(target=worker) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert errors == [] and provider.rejected == []
+    out_ids = [message["out_id"] for message in provider.received]
+    assert len(out_ids) == len(set(out_ids)) == 40 == sum(passes)
+    with pg_app.app_context():
+        statuses = db.session.scalars(select(OutboxMessage.status).where(OutboxMessage.channel == "sms")).all()
+    assert statuses == ["sent"] * 40

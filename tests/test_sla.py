@@ -4,7 +4,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from portal.sla import BEIJING, CalendarError, load_calendar, parse_sla_days
+from portal.sla import BEIJING, CalendarError, due_phrase, load_calendar, parse_local_moment, parse_sla_days
 
 CALENDAR = load_calendar()
 
@@ -75,3 +75,28 @@ def test_days_per_request_type():
     for bad in ("nope=1", "rights-protection=0", "general=x", "default=31"):
         with pytest.raises(ValueError):
             parse_sla_days(bad, known)
+
+
+@pytest.mark.parametrize(("received", "zh", "en"), [
+    (beijing(2026, 12, 1, 10, 0), "12月3日（周四）下班前", "by the end of Thursday 3 December"),
+    (beijing(2026, 11, 27, 17, 59), "12月1日（周二）下班前", "by the end of Tuesday 1 December"),  # over a weekend
+    (beijing(2026, 9, 30, 10, 0), "10月9日（周五）下班前", "by the end of Friday 9 October"),   # National Day
+])
+def test_due_times_read_as_the_end_of_the_working_day_they_mean(received, zh, en):
+    due = CALENDAR.due_at(received.astimezone(UTC), 2)
+    assert (due_phrase(due, "zh"), due_phrase(due, "en")) == (zh, en)
+
+
+@pytest.mark.parametrize(("typed", "moment"), [
+    ("2026-12-03T14:30", datetime(2026, 12, 3, 6, 30, tzinfo=UTC)),
+    ("2026-12-03T00:05", datetime(2026, 12, 2, 16, 5, tzinfo=UTC)),
+    ("2026-12-03T14:30:59", datetime(2026, 12, 3, 6, 30, tzinfo=UTC)),  # seconds some browsers add
+])
+def test_a_call_time_typed_in_beijing_time(typed, moment):
+    assert parse_local_moment(typed) == moment
+
+
+@pytest.mark.parametrize("typed", ["", "yesterday", "2026-13-01T10:00", "2026-12-03 14:30", "14:30", None, "２０２６"])
+def test_call_times_that_are_not_times(typed):
+    with pytest.raises(ValueError):
+        parse_local_moment(typed)

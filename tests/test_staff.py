@@ -8,9 +8,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from portal import sla
 from portal.casework import workflow
 from portal.casework.service import escalate_overdue
-from portal.db import db
+from portal.db import as_utc, db
 from portal.models import AssistanceRequest, Attachment, AuditEvent, Institution, OutboxMessage
 from portal.notify.outbox import SMTPTransport, send_pending
 from tests.staff_helpers import (
@@ -32,6 +33,7 @@ EXPECTED = {
     ("decline", "assigned"): {S, C}, ("decline", "accepted"): {S, C},
     **{("note", status): {S, C} for status in ("received", "assigned", "accepted", "answered", "closed")},
     ("reply", "accepted"): {S, C}, ("reply", "answered"): {S, C},
+    ("call", "assigned"): {S, C}, ("call", "accepted"): {S, C}, ("call", "answered"): {S, C},
     ("answer", "accepted"): {S, C},
     ("close", "answered"): {S, C},
     ("reopen", "answered"): {S, C}, ("reopen", "closed"): {S, C},
@@ -50,7 +52,7 @@ def test_the_action_table(action, status, role):
 
 
 def test_available_actions_follow_the_table():
-    assert workflow.available("assigned", "staff") == ["accept", "decline", "note"]
+    assert workflow.available("assigned", "staff") == ["accept", "decline", "note", "call"]
     assert workflow.available("closed", "staff") == ["note", "reopen"]
     assert "reassign" in workflow.available("answered", "coordinator")
 
@@ -127,13 +129,42 @@ def test_coordinators_see_everything_and_reassign(app, client):
     assert coordinator.get(f"/zh/staff/requests/{request_id}").status_code == 200
     with app.app_context():
         target = db.session.scalar(select(Institution.id).where(Institution.slug == "workstation-taocheng"))
-    assert act(coordinator, request_id, "reassign", "assigned", institution=str(target)).status_code == 303
+    # The reassign list offers the institutions that provide the service, the rest behind "show all".
+    page = coordinator.get(f"/en/staff/requests/{request_id}").get_data(as_text=True)
+    everything = coordinator.get(f"/en/staff/requests/{request_id}?all=1").get_data(as_text=True)
+    assert "Show all institutions" in page and page.count("<option") < everything.count("<option")
+    refused = act(coordinator, request_id, "reassign", "assigned", lang="en", institution=str(target))
+    assert refused.status_code == 409 and "Please write the text first." in refused.get_data(as_text=True)
+    assert act(coordinator, request_id, "reassign", "assigned", institution=str(target),
+               text="The owner is in Taocheng; the workstation is nearer.").status_code == 303
+    with app.app_context():
+        req = db.session.get(AssistanceRequest, request_id)
+        [moved] = db.session.scalars(select(OutboxMessage).where(OutboxMessage.request_id == request_id,
+                                                                 OutboxMessage.purpose.like("moved-%"))).all()
+        assert moved.recipient == req.email and req.institution.name("zh") in moved.subject
+        assert "nearer" not in moved.body  # the reason is for staff; the requester learns who has it
+        token = req.status_token
+        new_name = req.institution.name("en")
+    assert new_name in client.get(f"/en/requests/status/{token}").get_data(as_text=True)
     taocheng = app.test_client()
     login(taocheng, TAOCHENG_STAFF)
     assert taocheng.get(f"/zh/staff/requests/{request_id}").status_code == 200
     staff = app.test_client()
     login(staff, BANK_STAFF)
     assert staff.get(f"/zh/staff/requests/{request_id}").status_code == 404
+
+
+def test_staff_screens_show_words_not_field_names(app, client):
+    request_id = make_request(app, client, "workstation-taocheng", request_type="school-visit")
+    staff = app.test_client()
+    login(staff, TAOCHENG_STAFF)
+    detail = staff.get(f"/en/staff/requests/{request_id}").get_data(as_text=True)
+    assert "Number of pupils" in detail and "Junior secondary, Senior secondary" in detail
+    assert "<dt>pupils</dt>" not in detail and "grade_levels" not in detail
+    assert "The requester" in detail and "Routing rules" in detail  # actors in words, not "routing"
+    queue = staff.get("/en/staff/?status=all").get_data(as_text=True)
+    assert "Organisation and what they need" in queue and "衡水示例橡胶有限公司" in queue
+    assert "我们的产品在网上被仿冒销售" in queue  # a one-line summary
 
 
 def test_the_queue_filters_and_sorts_by_due_time(app, client):
@@ -172,12 +203,17 @@ def test_escalation_is_sent_once(app, client, runner):
                                                               OutboxMessage.purpose.like("escalation-%"))).all()
         assert [m.recipient for m in mails] == ["coordinator@demo.invalid"]
         assert "13803181234" not in mails[0].body and "张三" not in mails[0].body
-    # Answering in time would have prevented it; a response now stops the overdue badge.
+    # Accepting is not a response (issue 16: the clock measured a click); a recorded call is.
     staff = app.test_client()
     login(staff, TAOCHENG_STAFF)
     act(staff, request_id, "accept", "assigned")
     with app.app_context():
-        assert db.session.get(AssistanceRequest, request_id).first_response_at is not None
+        assert db.session.get(AssistanceRequest, request_id).first_response_at is None
+    called = datetime.now(sla.BEIJING).replace(second=0, microsecond=0)
+    act(staff, request_id, "call", "accepted", text="Called back, explained the documents needed.",
+        called_at=called.strftime("%Y-%m-%dT%H:%M"))
+    with app.app_context():
+        assert as_utc(db.session.get(AssistanceRequest, request_id).first_response_at) == called
 
 
 def test_escalation_e_mail_reaches_a_real_smtp_server(app, client, smtp_server):

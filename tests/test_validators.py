@@ -2,7 +2,13 @@
 
 import pytest
 
-from portal.validators import credit_check_character, normalise_credit_code, normalise_email, normalise_phone
+from portal.validators import (
+    credit_check_character,
+    mobile_e164,
+    normalise_credit_code,
+    normalise_email,
+    normalise_phone,
+)
 
 
 @pytest.mark.parametrize(("typed", "normalised"), [
@@ -49,16 +55,29 @@ def test_check_character_detects_every_single_substitution():
     ("0318-2123456", "03182123456"),
     ("(0318) 21234567", "031821234567"),
     ("010-12345678", "01012345678"),
+    # Abroad, in E.164 (issue 16: a foreign buyer's +44 number was refused).
+    ("+44 20 7946 0000", "+442079460000"),
+    ("0044 7700 900123", "+447700900123"),
+    ("+1 (202) 555-0100", "+12025550100"),
+    ("+852 6123 4567", "+85261234567"),
 ])
 def test_valid_phones(typed, normalised):
     assert normalise_phone(typed) == normalised
 
 
 @pytest.mark.parametrize("typed", ["", "123", "12803181234", "1380318123", "138031812345", "2123456",
-                                   "phone", "+1 202 555 0100", "13803181234x"])
+                                   "phone", "13803181234x", "+0 123 4567", "+12", "+1234567890123456",
+                                   "+86 128 0318 1234"])
 def test_invalid_phones(typed):
     with pytest.raises(ValueError):
         normalise_phone(typed)
+
+
+@pytest.mark.parametrize(("phone", "e164"), [
+    ("13803181234", "+8613803181234"), ("+442079460000", "+442079460000"), ("03182123456", None), ("", None),
+])
+def test_which_numbers_can_take_an_sms(phone, e164):
+    assert mobile_e164(phone) == e164
 
 
 @pytest.mark.parametrize(("typed", "ok"), [

@@ -4,8 +4,9 @@ save values the rest of the portal understands."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, SelectChoice, SelectField, StringField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
+from portal import validators
 from portal.accounts.auth import ROLES
 from portal.forms import REQUIRED, MultiCheckboxField, choice_list, email_check
 from portal.i18n import LANGUAGES, NATIVE_NAME
@@ -80,7 +81,18 @@ class IndicatorValueForm(FlaskForm):
                              validators=[DataRequired(REQUIRED), Length(max=500)])
 
 
+def contact_check(form, field):
+    """An e-mail address, or a phone number for requesters who gave no e-mail (issue 16)."""
+    if "@" in (field.data or ""):
+        email_check(form, field)
+        return
+    try:
+        field.data = validators.normalise_phone(field.data)
+    except ValueError:
+        raise ValidationError(_l("Give the e-mail address or the phone number the requester used.")) from None
+
+
 class RequesterForm(FlaskForm):
-    email = StringField(_l("The requester's e-mail address"),
-                        validators=[DataRequired(REQUIRED), Length(max=254), email_check])
+    email = StringField(_l("The requester's e-mail address or phone number"),
+                        validators=[DataRequired(REQUIRED), Length(max=254), contact_check])
     confirm = BooleanField(_l("I have checked the requester's identity and want to delete this data"))

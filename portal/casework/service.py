@@ -9,14 +9,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import case, func, select, update
 
 from portal.casework import workflow
 from portal.db import as_utc, db
 from portal.institutions import assignment
 from portal.institutions.routing import Assignment
 from portal.models import AssistanceRequest, AuditEvent, Institution, OutboxMessage, User
-from portal.notify import messages
+from portal.notify import messages, sms
 from portal.web import status_url
 
 
@@ -27,7 +27,7 @@ class NotVisible(Exception):
 
 class ActionRefused(Exception):
     """Why an action was not applied; `reason` is one of: not-allowed, changed, missing-text,
-    no-institution."""
+    no-institution, call-time."""
 
     def __init__(self, reason):
         super().__init__(reason)
@@ -66,7 +66,7 @@ def find_visible(actor, request_id, for_update=False):
     return db.session.scalar(query)
 
 
-def act(actor, request_id, action, *, seen_status, text="", institution_id=None, now=None):
+def act(actor, request_id, action, *, seen_status, text="", institution_id=None, called_at=None, now=None):
     """Apply `action` to a request `actor` can see. Returns the request; raises ActionRefused, or
     NotVisible when the actor cannot see it.
     Commits on success, rolls back on refusal."""
@@ -83,7 +83,12 @@ def act(actor, request_id, action, *, seen_status, text="", institution_id=None,
         text = (text or "").strip()
         if transition.needs_text and not text:
             raise ActionRefused("missing-text")
-        _apply(request, action, transition, actor, text, institution_id, now)
+        # A call is recorded after it happened and not before the request arrived (to the minute:
+        # the form gives minutes).
+        arrived = as_utc(request.created_at).replace(second=0, microsecond=0)
+        if action == "call" and (called_at is None or not arrived <= called_at <= now):
+            raise ActionRefused("call-time")
+        _apply(request, action, transition, actor, text, institution_id, called_at or now, now)
         db.session.commit()
         return request
     except BaseException:
@@ -91,11 +96,12 @@ def act(actor, request_id, action, *, seen_status, text="", institution_id=None,
         raise
 
 
-def _apply(request, action, transition, actor, text, institution_id, now):
+def _apply(request, action, transition, actor, text, institution_id, responded_at, now):
     before = {"status": request.status, "institution": request.institution_id}
     site_url = current_app.config["SITE_URL"]
-    if transition.first_response and request.first_response_at is None:
-        request.first_response_at = now
+    if transition.first_response and (request.first_response_at is None
+                                      or responded_at < as_utc(request.first_response_at)):
+        request.first_response_at = responded_at
     if action in ("decline", "reassign"):
         if action == "decline":
             request.declined_by = sorted({*request.declined_by, request.institution_id})
@@ -105,10 +111,15 @@ def _apply(request, action, transition, actor, text, institution_id, now):
             if target is None or not target.active:
                 raise ActionRefused("no-institution")
             decision = Assignment(target.id, None, f"reassigned by coordinator {actor.label}")
-        db.session.add(AuditEvent(request=request, actor=actor.label, action=action, before=before,
-                                  after={"reason": text} if text else {"institution": institution_id}))
+        after = {"reason": text} if action == "decline" else {"reason": text, "institution": institution_id}
+        db.session.add(AuditEvent(request=request, actor=actor.label, action=action, before=before, after=after))
         request.first_response_at = None  # the new institution's clock starts now (place() sets it)
         assignment.place(request, decision, actor=actor.label, site_url=site_url)
+        if decision is not None and decision.institution_id != before["institution"] and request.email:
+            db.session.flush()
+            subject, body = messages.moved(request, status_url(request, external=True))
+            db.session.add(OutboxMessage(request_id=request.id, purpose=f"moved-{len(request.events)}",
+                                         recipient=request.email, subject=subject, body=body))
         return
     if transition.to_status:
         request.status = transition.to_status
@@ -121,19 +132,43 @@ def _apply(request, action, transition, actor, text, institution_id, now):
     after = {"status": request.status}
     if text:
         after["message" if action == "reply" else "text"] = text
+    if action == "call":
+        after["called_at"] = responded_at.isoformat()
     event = AuditEvent(request=request, actor=actor.label, action=_event_name(action), before=before, after=after,
                        public=transition.public, created_at=now)
     db.session.add(event)
     if action == "reply":
         db.session.flush()  # the event's id names the e-mail, so each reply is sent once
         subject, body = messages.reply(request, text, status_url(request, external=True))
-        db.session.add(OutboxMessage(request_id=request.id, purpose=f"reply-{event.id}", recipient=request.email,
-                                     subject=subject, body=body))
+        if request.email:
+            db.session.add(OutboxMessage(request_id=request.id, purpose=f"reply-{event.id}",
+                                         recipient=request.email, subject=subject, body=body))
+    sms_template = SMS_ON.get(action)
+    if sms_template:
+        db.session.flush()
+        sms.queue(request, sms_template, f"sms-{sms_template}-{event.id}", site_url,
+                  current_app.config["SMS_SIGN_NAME"])
+
+
+# The SMS a requester who agreed to them gets, by action: an institution wrote, answered, closed.
+SMS_ON = {"reply": "message", "answer": "answered", "close": "closed", "close-unanswered": "closed"}
+
+
+def unread_messages(request_ids):
+    """The requests among `request_ids` whose requester wrote after staff last acted on them."""
+    if not request_ids:
+        return set()
+    rows = db.session.execute(
+        select(AuditEvent.request_id,
+               func.max(case((AuditEvent.action.in_(("requester-message", "requester-resolved")), AuditEvent.id))),
+               func.max(case((AuditEvent.actor.like("user:%"), AuditEvent.id))))
+        .where(AuditEvent.request_id.in_(request_ids)).group_by(AuditEvent.request_id)).all()
+    return {request_id for request_id, wrote, acted in rows if wrote and (acted is None or wrote > acted)}
 
 
 def _event_name(action):
     # The requester's timeline names events by what happened, not by the button.
-    return {"accept": "accepted", "reply": "replied", "answer": "answered", "close": "closed",
+    return {"accept": "accepted", "reply": "replied", "call": "called", "answer": "answered", "close": "closed",
             "close-unanswered": "closed", "reopen": "reopened", "note": "note"}[action]
 
 

@@ -24,6 +24,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from wtforms import SelectChoice
 
+from portal import sla
 from portal.accounts import auth
 from portal.casework import service, workflow
 from portal.casework.forms import ActionForm, QueueFilterForm
@@ -41,7 +42,8 @@ PAGE_SIZE = 25
 def action_labels():
     return {
         "accept": _("Accept"), "decline": _("Decline and pass it on"), "note": _("Add an internal note"),
-        "reply": _("Reply to the requester"), "answer": _("Mark as answered"), "close": _("Close"),
+        "reply": _("Reply to the requester"), "call": _("Record a phone call"), "answer": _("Mark as answered"),
+        "close": _("Close"),
         "reopen": _("Reopen"), "reassign": _("Reassign"), "close-unanswered": _("Close without an answer"),
     }
 
@@ -51,9 +53,19 @@ def event_names():
     return {
         "received": _("Received from the requester"), "assigned": _("Assigned"), "accepted": _("Accepted"),
         "decline": _("Declined"), "reassign": _("Reassigned"), "note": _("Internal note"),
-        "replied": _("Reply sent to the requester"), "answered": _("Marked as answered"), "closed": _("Closed"),
+        "replied": _("Reply sent to the requester"), "called": _("Phone call with the requester"),
+        "answered": _("Marked as answered"), "closed": _("Closed"),
         "reopened": _("Reopened"), "escalated": _("Overdue: escalated to the coordinators"),
+        "requester-message": _("Message from the requester"),
+        "requester-resolved": _("The requester says the matter is resolved"),
+        "sms-stopped": _("The requester stopped SMS"),
     }
+
+
+def actor_names():
+    """Who did it, in words, for the actors that are not staff accounts."""
+    return {"requester": _("The requester"), "routing": _("Routing rules"), "retention": _("Retention run"),
+            "sla": _("Service clock")}
 
 
 REFUSALS = {
@@ -62,6 +74,7 @@ REFUSALS = {
                          "please check and try again."),
     "missing-text": lambda: _("Please write the text first."),
     "no-institution": lambda: _("Choose an active institution."),
+    "call-time": lambda: _("Give the date and time of the call: after the request arrived and not in the future."),
 }
 
 
@@ -109,6 +122,7 @@ def queue():
     pages = max(1, -(-total // PAGE_SIZE))
     keep = {k: v for k, v in request.args.items() if k in ("status", "type", "county", "overdue")}
     return render_template("casework/queue.html", form=form, rows=rows, total=total, page=min(page, pages),
+                           unread=service.unread_messages([row.id for row in rows]),
                            pages=pages, keep=keep, problems=problems, is_overdue=service.is_overdue,
                            status_labels=STATUS_LABELS, type_labels=REQUEST_TYPES, counties=COUNTIES)
 
@@ -123,13 +137,18 @@ def detail(request_id, form=None, refusal=None):
     institutions = {i.id: i for i in db.session.scalars(select(Institution).order_by(Institution.id))}
     users = {u.id: u for u in db.session.scalars(select(User))}
     form = form or ActionForm()
-    form.institution.choices = [SelectChoice(str(i.id), i.name(g.lang)) for i in institutions.values() if i.active]
+    # Institutions that provide this service first and alone, unless "show all" was asked for.
+    show_all = request.args.get("all") == "1"
+    form.institution.choices = [SelectChoice(str(i.id), i.name(g.lang)) for i in institutions.values()
+                                if i.active and (show_all or req.request_type in (i.services or []))]
     return private((render_template(
         "casework/request.html", req=req, form=form, refusal=refusal,
         actions=workflow.available(req.status, actor.role),
         action_labels=action_labels(), event_names=event_names(), status_labels=STATUS_LABELS,
         type_labels=REQUEST_TYPES, counties=COUNTIES, industries=INDUSTRIES, overdue=service.is_overdue(req),
-        users=users, institutions=institutions), 409 if refusal else 200))
+        users=users, institutions=institutions, show_all_institutions=show_all, actor_names=actor_names(),
+        detail_labels=current_app.extensions["request_detail_labels"].get(req.request_type, {})),
+        409 if refusal else 200))
 
 
 @bp.post("/requests/<int:request_id>")
@@ -145,8 +164,12 @@ def act(request_id):
                                                                          for e in errs)))
     institution_id = whole_number(form.institution.data, 1)
     try:
+        called_at = sla.parse_local_moment(form.called_at.data) if form.action.data == "call" else None
+    except ValueError:
+        return detail(request_id, form=form, refusal=REFUSALS["call-time"]())
+    try:
         service.act(actor, request_id, form.action.data, seen_status=form.seen_status.data, text=form.text.data,
-                    institution_id=institution_id)
+                    institution_id=institution_id, called_at=called_at)
     except service.ActionRefused as refused:
         return detail(request_id, form=form, refusal=REFUSALS[refused.reason]())
     except service.NotVisible:

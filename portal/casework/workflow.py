@@ -10,6 +10,10 @@ statuses a request moves through:
 
 Declining sends the request through routing again, excluding every institution that declined it.
 Notes can be added in any status; replies to the requester once the request has been accepted.
+
+The first response on the service clock is what reaches the requester: the first reply, or a
+phone call recorded with its time and a summary. Accepting is an internal click and marking as
+answered says nothing to the requester by itself: neither counts.
 """
 
 from dataclasses import dataclass
@@ -32,15 +36,18 @@ class Transition:
 
 
 ACTIONS = {
-    "accept": Transition(("assigned",), "accepted", EVERYONE, first_response=True, public=True),
+    "accept": Transition(("assigned",), "accepted", EVERYONE, public=True),
     "decline": Transition(("assigned", "accepted"), "assigned", EVERYONE, needs_text=True),
     "note": Transition(ALL_STATUSES, None, EVERYONE, needs_text=True),
     "reply": Transition(("accepted", "answered"), None, EVERYONE, needs_text=True, first_response=True, public=True),
-    "answer": Transition(("accepted",), "answered", EVERYONE, first_response=True, public=True),
+    "call": Transition(("assigned", "accepted", "answered"), None, EVERYONE, needs_text=True, first_response=True,
+                       public=True),
+    "answer": Transition(("accepted",), "answered", EVERYONE, public=True),
     "close": Transition(("answered",), "closed", EVERYONE, public=True),
     "reopen": Transition(("answered", "closed"), "accepted", EVERYONE, public=True),
+    # A reason is required: the receiving institution and the audit trail read why it moved.
     "reassign": Transition(("received", "assigned", "accepted", "answered"), "assigned", COORDINATOR,
-                           needs_institution=True),
+                           needs_text=True, needs_institution=True),
     # A coordinator may close what needs no answer (a duplicate, a request sent by mistake).
     "close-unanswered": Transition(("received", "assigned", "accepted"), "closed", COORDINATOR, needs_text=True,
                                    public=True),

@@ -20,6 +20,8 @@ def acknowledgement(request, status_url):
             _("We have received your request for help (%(type)s).", type=REQUEST_TYPES[request.request_type]),
             _("Tracking number: %(number)s", number=request.tracking_number),
             _("Follow it here: %(url)s", url=status_url),
+            _("To answer the institution or add documents, use that page: this e-mail address does not read "
+              "replies."),
             "",
         ]
         if institution:
@@ -62,6 +64,47 @@ def reply(request, message, status_url):
             message,
             "",
             _("Follow your request and read every reply here: %(url)s", url=status_url),
+            _("To answer, or to add documents, use that page: this e-mail address does not read replies."),
+            "",
+            _("Hengshui IP Service Portal"),
+        ]
+        return subject, "\n".join(str(line) for line in lines)
+
+
+def requester_wrote(request, institution, site_url):
+    """To the institution: the requester wrote on the status page. No personal data: staff read it
+    in the workspace."""
+    parts = []
+    for lang in ("zh", "en"):
+        with force_locale(lang):
+            parts.append("\n".join(str(line) for line in (
+                _("The requester of %(number)s has written to %(institution)s.", number=request.tracking_number,
+                  institution=institution.name(lang)),
+                _("Read it in the staff workspace: %(url)s", url=f"{site_url}/{lang}/staff/requests/{request.id}"),
+            )))
+    with force_locale("zh"):
+        subject = _("New message on request %(number)s", number=request.tracking_number)
+    return subject, "\n\n----\n\n".join(parts)
+
+
+def moved(request, status_url):
+    """To the requester: their request is now with another institution (declined or reassigned)."""
+    with force_locale(request.lang):
+        institution = request.institution.name(request.lang) if request.institution else ""
+        subject = _("Your request %(number)s is now handled by %(institution)s", number=request.tracking_number,
+                    institution=institution)
+        lines = [
+            _("Dear %(name)s,", name=request.contact_name),
+            "",
+            _("Your request %(number)s has been passed to %(institution)s, which handles it from now on.",
+              number=request.tracking_number, institution=institution),
+        ]
+        if request.institution and request.institution.phone:
+            lines.append(_("Its public telephone: %(phone)s", phone=request.institution.phone))
+        lines += [
+            "",
+            _("Follow your request here: %(url)s", url=status_url),
+            _("Messages from the institution appear on that page, and you can answer there."),
             "",
             _("Hengshui IP Service Portal"),
         ]

@@ -75,10 +75,12 @@ def run(now=None, days=None, dry_run=False):
     return len(requests), files, subscriptions, mails
 
 
-def requests_of(email):
-    """Every request a requester made, by the e-mail address they gave (case-insensitive)."""
-    wanted = email.strip().lower()
-    return db.session.scalars(select(AssistanceRequest).where(func.lower(AssistanceRequest.email) == wanted)
+def requests_of(contact):
+    """Every request a requester made, by the e-mail address they gave (case-insensitive) or, for
+    those who gave none, by their normalised phone number."""
+    wanted = contact.strip().lower()
+    column = func.lower(AssistanceRequest.email) if "@" in wanted else AssistanceRequest.phone
+    return db.session.scalars(select(AssistanceRequest).where(column == wanted, column != "")
                               .order_by(AssistanceRequest.id)).all()
 
 

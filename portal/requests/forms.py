@@ -8,6 +8,7 @@ from wtforms import (
     BooleanField,
     DateField,
     HiddenField,
+    IntegerField,
     MultipleFileField,
     RadioField,
     SelectField,
@@ -15,7 +16,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.core import UnboundField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from portal import validators
 from portal.forms import REQUIRED, UNREADABLE, MultiCheckboxField, choice_list, email_check, honeypot_check, pairs
@@ -43,8 +44,23 @@ def phone_check(form, field):
     try:
         field.data = validators.normalise_phone(field.data)
     except ValueError:
-        raise ValidationError(_l("Give a mainland mobile number (11 digits) or a landline with its area code, "
-                                 "for example 0318-1234567.")) from None
+        raise ValidationError(_l("Give a mainland mobile number (11 digits), a landline with its area code "
+                                 "(for example 0318-1234567) or a number abroad with its country code (for "
+                                 "example +44 20 7946 0000).")) from None
+
+
+def optional_phone_check(form, field):
+    if field.data and field.data.strip():
+        phone_check(form, field)
+    else:
+        field.data = ""
+
+
+def optional_email_check(form, field):
+    if field.data and field.data.strip():
+        email_check(form, field)
+    else:
+        field.data = ""
 
 
 class RequestForm(FlaskForm):
@@ -57,13 +73,19 @@ class RequestForm(FlaskForm):
     credit_code = StringField(_l("Unified social credit code"), validators=[credit_code_check],
                               description=_l("18 characters, on your business licence. Not needed for schools."))
     contact_name = StringField(_l("Contact person"), validators=[DataRequired(REQUIRED), Length(max=100)])
-    phone = StringField(_l("Phone"), validators=[DataRequired(REQUIRED), phone_check],
-                        description=_l("A mobile or a landline with its area code. We use the last four digits "
-                                       "to let you check your request's progress."))
-    email = StringField(_l("E-mail"), validators=[DataRequired(REQUIRED), email_check],
-                        description=_l("We send your tracking number and replies here."))
-    county = SelectField(_l("County or district"), choices=pairs(("", _l("Choose…"))) + choice_list(COUNTIES),
-                         validators=[DataRequired(_l("Please choose your county or district."))])
+    # At least one of phone and e-mail (validate() below): many owners have no e-mail address.
+    phone = StringField(_l("Phone"), validators=[optional_phone_check],
+                        description=_l("A mobile or a landline with its area code; abroad, start with + and the "
+                                       "country code. With the last four digits you can check your request's "
+                                       "progress."))
+    email = StringField(_l("E-mail (optional if you give a phone number)"), validators=[optional_email_check],
+                        description=_l("We send your tracking number, your private status link and replies "
+                                       "here."))
+    # Only where it applies: a buyer abroad or a firm from elsewhere has no county here (routing
+    # then uses the rules without a county).
+    county = SelectField(_l("County or district (if you are in Hengshui)"),
+                         choices=pairs(("", _l("Not in Hengshui, or does not apply"))) + choice_list(COUNTIES),
+                         validators=[Optional()])
     industry = SelectField(_l("Industry"), choices=pairs(("", _l("Choose…"))) + choice_list(INDUSTRIES),
                            validators=[DataRequired(_l("Please choose an industry, or “Other”."))])
     description = TextAreaField(_l("What do you need?"),
@@ -77,6 +99,10 @@ class RequestForm(FlaskForm):
     consent = BooleanField(_l("I agree that this request and my contact details are passed to the service "
                               "institution that handles it, as the privacy notice explains."),
                            validators=[DataRequired(_l("We can only pass on your request with your agreement."))])
+    # Separate from the consent above and unticked: SMS are sent only to those who ask for them.
+    sms_consent = BooleanField(_l("Send me SMS about this request to the mobile number above: when it is "
+                                  "received, when an institution writes and when it is answered or closed. "
+                                  "I can stop them on the request's status page."))
     # Hidden from people (CSS and aria-hidden); a bot that fills every field is refused.
     website = StringField(_l("Leave this field empty"), validators=[honeypot_check])
 
@@ -88,6 +114,14 @@ class RequestForm(FlaskForm):
 
     def validate(self, extra_validators=None):
         valid = super().validate(extra_validators)
+        if not self.phone.errors and not self.email.errors and not self.phone.data and not self.email.data:
+            self.phone.errors = [*self.phone.errors, _l("Give a phone number or an e-mail address (or both), so "
+                                                        "that the institution can reach you.")]
+            valid = False
+        if self.sms_consent.data and not self.phone.errors and not validators.mobile_e164(self.phone.data or ""):
+            self.sms_consent.errors = [*self.sms_consent.errors, _l("SMS need a mobile number: give one above, or "
+                                                                    "leave this box unticked.")]
+            valid = False
         for field in self:
             if isinstance(field.data, str) and validators.has_unreadable_characters(field.data):
                 field.errors = [*field.errors, UNREADABLE]
@@ -141,7 +175,10 @@ class PatentAdviceForm(RequestForm):
 
 
 class SchoolVisitForm(RequestForm):
-    school_name = StringField(_l("School name"), validators=[DataRequired(REQUIRED), Length(max=200)])
+    """What a school needs for a visit: the school's name is the organisation above (asked once),
+    and a school has no industry."""
+
+    industry = None
     grade_levels = MultiCheckboxField(_l("Grade levels"), choices=pairs(
         ("primary", _l("Primary")),
         ("junior", _l("Junior secondary")),
@@ -149,6 +186,10 @@ class SchoolVisitForm(RequestForm):
         ("vocational", _l("Vocational")),
         ("university", _l("University"))),
         validators=[DataRequired(_l("Please choose at least one grade level."))])
+    pupils = IntegerField(_l("Number of pupils"), validators=[
+        InputRequired(_l("Please give the number of pupils, as a whole number.")),
+        NumberRange(min=1, max=5000, message=_l("Give a number of pupils between %(min)s and %(max)s."))],
+        description=_l("Roughly how many pupils will take part."))
     preferred_dates = StringField(_l("Preferred dates"), validators=[DataRequired(REQUIRED), Length(max=200)],
                                   description=_l("For example: any Tuesday afternoon in March."))
 
@@ -174,3 +215,28 @@ BASE_FIELDS = frozenset(name for name, value in vars(RequestForm).items() if isi
 def own_fields(form):
     """The names of the fields a request type adds to the base form."""
     return [field.name for field in form if field.name not in BASE_FIELDS and field.name != "csrf_token"]
+
+
+class StopSmsForm(FlaskForm):
+    """The status page's "stop SMS" button: a POST with its CSRF token, nothing else."""
+
+
+class RequesterMessageForm(FlaskForm):
+    """The status page's answer to the institution: a message, documents (the same checks as at
+    submission), or the news that the matter is resolved."""
+
+    message = TextAreaField(_l("Your message to the institution"),
+                            validators=[Length(max=3000, message=_l("Please write at most %(max)d characters."))],
+                            description=_l("Answer a question, add something you forgot, or say the matter is "
+                                           "solved. Up to 3,000 characters."))
+    attachments = MultipleFileField(_l("Documents (optional)"),
+                                    description=_l("Up to 5 files, PDF, JPEG or PNG, each at most 10 MB."))
+    resolved = BooleanField(_l("My matter is resolved: the institution need not do more"))
+
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        self.message.data = (self.message.data or "").strip()
+        if validators.has_unreadable_characters(self.message.data):
+            self.message.errors = [*self.message.errors, UNREADABLE]
+            valid = False
+        return valid

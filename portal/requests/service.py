@@ -4,15 +4,16 @@ saved request has its notifications queued."""
 
 import logging
 import secrets
+from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from portal.db import db
 from portal.institutions import assignment
 from portal.models import AssistanceRequest, Attachment, AuditEvent, OutboxMessage
-from portal.notify import messages
+from portal.notify import messages, sms
 from portal.requests.uploads import store
 
 log = logging.getLogger(__name__)
@@ -27,7 +28,8 @@ def find_by_form_token(form_token):
     return db.session.scalar(select(AssistanceRequest).where(AssistanceRequest.form_token == form_token))
 
 
-def submit(values, details, uploads, *, request_type, lang, privacy_version, upload_dir, status_url_for, site_url):
+def submit(values, details, uploads, *, request_type, lang, privacy_version, upload_dir, status_url_for, site_url,
+           sms_signature=""):
     """Save a valid submission; returns (request, created). A repeated form token returns the
     request the first submission created (the unique form_token column decides, so two
     submissions racing each other also end as one). Files are removed if the transaction fails."""
@@ -47,9 +49,11 @@ def submit(values, details, uploads, *, request_type, lang, privacy_version, upl
         db.session.add(AuditEvent(request=request, actor="requester", action="received", public=True,
                                   after={"type": request_type, "attachments": len(stored)}))
         assignment.place(request, assignment.assign(request), actor="routing", site_url=site_url, first=True)
-        subject, body = messages.acknowledgement(request, status_url_for(request))
-        db.session.add(OutboxMessage(request_id=request.id, purpose="acknowledgement", recipient=request.email,
-                                     subject=subject, body=body))
+        if request.email:
+            subject, body = messages.acknowledgement(request, status_url_for(request))
+            db.session.add(OutboxMessage(request_id=request.id, purpose="acknowledgement",
+                                         recipient=request.email, subject=subject, body=body))
+        sms.queue(request, "received", "sms-received", site_url, sms_signature)
         db.session.commit()
         return request, True
     except IntegrityError:
@@ -63,6 +67,48 @@ def submit(values, details, uploads, *, request_type, lang, privacy_version, upl
         db.session.rollback()
         _remove(upload_dir, stored)
         raise
+
+
+def requester_message(request, text, uploads, resolved, upload_dir, site_url):
+    """The requester wrote on the status page: the message and documents on the timeline, and an
+    e-mail to the institution (no personal data in it). One transaction; files removed if it
+    fails. Commits."""
+    stored = []
+    try:
+        for upload in uploads:
+            stored.append((upload, store(upload_dir, upload)))
+        for upload, stored_name in stored:
+            db.session.add(Attachment(request=request, stored_name=stored_name, original_name=upload.original_name,
+                                      content_type=upload.content_type, size=len(upload.data)))
+        after = {"attachments": len(stored)}
+        if text:
+            after["message"] = text
+        action = "requester-resolved" if resolved else "requester-message"
+        event = AuditEvent(request=request, actor="requester", action=action, public=True, after=after)
+        db.session.add(event)
+        db.session.flush()
+        if request.institution is not None:
+            subject, body = messages.requester_wrote(request, request.institution, site_url)
+            db.session.add(OutboxMessage(request_id=request.id, purpose=f"requester-wrote-{event.id}",
+                                         recipient=request.institution.email, subject=subject, body=body))
+        db.session.commit()
+        return event
+    except BaseException:
+        db.session.rollback()
+        _remove(upload_dir, stored)
+        raise
+
+
+def stop_sms(request):
+    """The requester stopped SMS: pending ones are not sent, none are queued from now on. Commits."""
+    now = datetime.now(UTC)
+    request.sms_stopped_at = now
+    db.session.execute(update(OutboxMessage)
+                       .where(OutboxMessage.request_id == request.id, OutboxMessage.channel == "sms",
+                              OutboxMessage.status == "pending")
+                       .values(status="stopped", last_error="stopped by the requester"))
+    db.session.add(AuditEvent(request=request, actor="requester", action="sms-stopped", public=True, created_at=now))
+    db.session.commit()
 
 
 def _remove(upload_dir, stored):

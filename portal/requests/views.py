@@ -9,9 +9,9 @@ from sqlalchemy import select
 from portal.content import current_catalog, privacy_version
 from portal.db import db
 from portal.limits import configured, limiter
-from portal.models import AssistanceRequest
+from portal.models import AssistanceRequest, Institution
 from portal.requests import service
-from portal.requests.forms import FORMS, own_fields
+from portal.requests.forms import FORMS, RequesterMessageForm, StopSmsForm, own_fields
 from portal.requests.uploads import MAX_BYTES, MAX_FILES, UploadRefused, check_uploads
 from portal.validators import has_unreadable_characters, is_token
 from portal.vocab import INDUSTRIES, REQUEST_TYPES
@@ -53,17 +53,18 @@ def new():
             upload_error = UPLOAD_MESSAGES[refused.reason](refused.name)
             form.attachments.errors = [upload_error]
         else:
-            values = {name: form[name].data for name in (
+            values = {name: form[name].data if name in form else "" for name in (
                 "form_token", "applicant_kind", "organisation", "credit_code", "contact_name", "phone", "email",
                 "county", "industry", "description")}
             values["credit_code"] = values["credit_code"] or None
+            values["sms_consent_version"] = privacy_version(g.lang) if form.sms_consent.data else None
             details = {name: _plain(form[name].data) for name in own_fields(form)}
             try:
                 saved, _created = service.submit(
                     values, details, uploads, request_type=request_type, lang=g.lang,
                     privacy_version=privacy_version(g.lang), upload_dir=current_app.config["UPLOAD_DIR"],
                     status_url_for=lambda req: status_url(req, external=True),
-                    site_url=current_app.config["SITE_URL"])
+                    site_url=current_app.config["SITE_URL"], sms_signature=current_app.config["SMS_SIGN_NAME"])
             except OSError as error:
                 # Upload storage full, read-only or gone: submit() saved nothing and removed its
                 # files. Say so and give the form back with everything typed still in it.
@@ -92,9 +93,10 @@ def prefill(form, args):
     industry = args.get("industry")
     if description:
         form.description.data = description
-    if industry in INDUSTRIES:
+    has_industry = industry in INDUSTRIES and "industry" in form  # a school-visit form asks none
+    if has_industry:
         form.industry.data = industry
-    return bool(description) or industry in INDUSTRIES
+    return bool(description) or has_industry
 
 
 def render_form(request_type, form, files_dropped=False):
@@ -124,17 +126,78 @@ def _plain(value):
     return value.isoformat() if hasattr(value, "isoformat") else value
 
 
-@bp.get("/status/<token>")
-def status(token):
+def _by_status_token(token, for_update=False):
     if not is_token(token):
         abort(404)
-    req = db.session.scalar(select(AssistanceRequest).where(AssistanceRequest.status_token == token))
+    query = select(AssistanceRequest).where(AssistanceRequest.status_token == token)
+    req = db.session.scalar(query.with_for_update() if for_update else query)
     if req is None:
         abort(404)
+    return req
+
+
+@bp.get("/status/<token>")
+def status(token):
+    return private(status_page(_by_status_token(token)))
+
+
+def status_page(req, message_form=None, code=200):
     timeline = [event for event in req.events if event.public]
-    return private(render_template("requests/status.html", req=req, timeline=timeline,
-                                   submitted=request.args.get("submitted") == "1",
-                                   type_label=REQUEST_TYPES[req.request_type]))
+    # Each placement names its institution: the requester is told which one has it now.
+    placed = {event.after.get("institution") for event in timeline if event.action == "assigned" and event.after}
+    institutions = {i.id: i.name(g.lang) for i in db.session.scalars(
+        select(Institution).where(Institution.id.in_(placed - {None})))} if placed else {}
+    return render_template("requests/status.html", req=req, timeline=timeline, institutions=institutions,
+                           submitted=request.args.get("submitted") == "1",
+                           type_label=REQUEST_TYPES[req.request_type], stop_form=StopSmsForm(),
+                           message_form=message_form or RequesterMessageForm(),
+                           sent=request.args.get("sent") == "1"), code
+
+
+@bp.route("/status/<token>/message", methods=["GET", "POST"])
+@limiter.limit(configured("SUBMIT_RATE_LIMIT"), methods=["POST"])
+def message(token):
+    """The requester answers on the status page. A GET (the address opened by hand) shows the page."""
+    if request.method == "GET":
+        return redirect(status_url(_by_status_token(token)), code=303)
+    req = _by_status_token(token, for_update=True)
+    form = RequesterMessageForm()
+    if req.anonymized_at is not None:
+        abort(404)
+    if not form.validate_on_submit():
+        return private(status_page(req, form, 400))
+    try:
+        uploads = check_uploads(request.files.getlist(form.attachments.name))
+    except UploadRefused as refused:
+        form.attachments.errors = [UPLOAD_MESSAGES[refused.reason](refused.name)]
+        return private(status_page(req, form, 400))
+    if not form.message.data and not uploads and not form.resolved.data:
+        form.message.errors = [_("Write a message, add a document or tick that the matter is resolved.")]
+        return private(status_page(req, form, 400))
+    try:
+        service.requester_message(req, form.message.data, uploads, form.resolved.data,
+                                  current_app.config["UPLOAD_DIR"], current_app.config["SITE_URL"])
+    except OSError as error:
+        current_app.logger.error("upload storage failed: %s", type(error).__name__)
+        form.attachments.errors = [_("Your attachments could not be stored just now, so nothing was sent. "
+                                     "Please try again later, or send the message without attachments.")]
+        return private(status_page(req, form, 503))
+    return redirect(status_url(req) + "?sent=1", code=303)
+
+
+@bp.route("/status/<token>/stop-sms", methods=["GET", "POST"])
+def stop_sms(token):
+    """Stops every SMS not yet sent about this request and any later one; the consent stays on
+    record with the moment it was withdrawn (an audit event on the timeline says so). A GET (the
+    address opened by hand) changes nothing: it leads to the status page and its button."""
+    if request.method == "GET":
+        return redirect(status_url(_by_status_token(token)), code=303)
+    req = _by_status_token(token, for_update=True)
+    if not StopSmsForm().validate_on_submit():
+        abort(400)
+    if req.sms_stopped_at is None:
+        service.stop_sms(req)
+    return redirect(status_url(req), code=303)
 
 
 @bp.route("/track", methods=["GET", "POST"])
