@@ -33,6 +33,7 @@ from portal import (
     reports,
     requests,
     search,
+    secret_key,
     security,
     seed,
     site,
@@ -52,6 +53,7 @@ def create_app(config=None):
         app.config.update(config)
     settings.validate(app.config)
     app.config["INSTANCE_DIR"].mkdir(parents=True, exist_ok=True)
+    secret_key.init_app(app)  # a random key of the instance's own when SECRET_KEY is not set
     logging.basicConfig(level=app.config["LOG_LEVEL"], format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
     # Below the features: languages, assets, headers, the page cache, CSRF, limits, the database.

@@ -10,7 +10,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
-DEV_SECRET = "dev-only-not-secret"  # noqa: S105 (the known value production refuses)
+DEV_SECRET = "dev-only-not-secret"  # noqa: S105 (the known value refused outside the test suite)
 
 
 class ConfigError(RuntimeError):
@@ -27,7 +27,8 @@ def from_environment():
     instance = Path(_env("PORTAL_INSTANCE_DIR", ROOT / "instance"))
     return {
         "PORTAL_ENV": _env("PORTAL_ENV", "development"),
-        "SECRET_KEY": _env("SECRET_KEY", DEV_SECRET),
+        # Empty: a random key kept in the instance folder (portal/secret_key.py); production needs it set.
+        "SECRET_KEY": _env("SECRET_KEY", ""),
         "INSTANCE_DIR": instance,
         "CONTENT_DIR": Path(_env("PORTAL_CONTENT_DIR", ROOT / "content")),
         "SEARCH_INDEX_DIR": Path(_env("PORTAL_SEARCH_INDEX_DIR", ROOT / "search_index")),
