@@ -96,6 +96,10 @@ class AssistanceRequest(db.Model):
     escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # None: not escalated yet
     declined_by: Mapped[list] = mapped_column(JSON, default=list)  # institutions that declined it
     anonymized_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # retention ran
+    # Raised by every staff action that changes the status or the institution; a form carries the
+    # version its reader saw, and the action's conditional UPDATE finds the row only at that
+    # version, so of two actions on one request exactly one applies (portal/casework/service.py).
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     institution = relationship(Institution)
     attachments = relationship("Attachment", back_populates="request", order_by="Attachment.id")

@@ -11,6 +11,7 @@ class ActionForm(FlaskForm):
 
     action = HiddenField()
     seen_status = HiddenField()
+    seen_version = HiddenField()  # the request's version when the page was shown
     text = TextAreaField(_l("Text"), validators=[Length(max=5000, message=_l("Keep it under %(max)d characters."))])
     institution = SelectField(_l("Institution"), choices=[], validate_choice=False)
 

@@ -1,0 +1,24 @@
+"""security round two: a version on each request for compare-and-set staff actions
+
+Revision ID: 0008
+Revises: 0004 (the lead re-chains the heads at the merge)
+Create Date: 2026-12-01 07:20:00
+
+"""
+import sqlalchemy as sa
+from alembic import op
+
+revision = '0008'
+down_revision = '0004'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table('assistance_request', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('version', sa.Integer(), server_default='1', nullable=False))
+
+
+def downgrade():
+    with op.batch_alter_table('assistance_request', schema=None) as batch_op:
+        batch_op.drop_column('version')
