@@ -30,6 +30,8 @@ loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 # query strings are personal or secret, so they never reach the access log. No client IP
 # either (%(h)s): the portal does not need it to operate.
 access_log_format = '%(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms'
+# Status, password and alert links carry their secret in the path: redacted in every log line.
+logger_class = "portal.logs.RedactingLogger"
 
 
 def pre_fork(server, worker):
