@@ -30,6 +30,10 @@ loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 # query strings are personal or secret, so they never reach the access log. No client IP
 # either (%(h)s): the portal does not need it to operate.
 access_log_format = '%(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms'
+# X-Forwarded-Proto/-For are believed exactly when PORTAL_PROXY_HOPS says a proxy is in front
+# (then from FORWARDED_ALLOW_IPS, loopback by default); gunicorn's own default trusts loopback always.
+forwarded_allow_ips = (os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+                       if int(os.environ.get("PORTAL_PROXY_HOPS", "0") or 0) > 0 else "")
 # Status, password and alert links carry their secret in the path: redacted in every log line.
 logger_class = "portal.logs.RedactingLogger"
 

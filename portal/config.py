@@ -12,6 +12,8 @@ from urllib.parse import urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 DEV_SECRET = "dev-only-not-secret"  # noqa: S105 (the known value refused outside the test suite)
 
+DEFAULT_SITE_URL = "http://127.0.0.1:8000"  # `make run`'s own address; nothing listens there in production
+
 
 class ConfigError(RuntimeError):
     """A setting that makes the portal unsafe or unable to run."""
@@ -33,7 +35,7 @@ def from_environment():
         "CONTENT_DIR": Path(_env("PORTAL_CONTENT_DIR", ROOT / "content")),
         "SEARCH_INDEX_DIR": Path(_env("PORTAL_SEARCH_INDEX_DIR", ROOT / "search_index")),
         "PREFERRED_URL_SCHEME": _env("PORTAL_URL_SCHEME", "http"),
-        "SITE_URL": _env("PORTAL_SITE_URL", "http://127.0.0.1:8000").rstrip("/"),
+        "SITE_URL": _env("PORTAL_SITE_URL", DEFAULT_SITE_URL).rstrip("/"),
         "MAX_CONTENT_LENGTH": int(_env("PORTAL_MAX_UPLOAD_BYTES", 55 * 1024 * 1024)),
         "UPLOAD_DIR": Path(_env("PORTAL_UPLOAD_DIR", instance / "uploads")),
         "DATABASE_URL": _env("DATABASE_URL", ""),
@@ -82,6 +84,12 @@ def validate(config):
         key = config["SECRET_KEY"]
         if key == DEV_SECRET or len(key) < 32:
             raise ConfigError("PORTAL_ENV=production needs SECRET_KEY set to a random value of 32 or more characters")
+        if config["SITE_URL"] == DEFAULT_SITE_URL:
+            # Every link in e-mails, the sitemap and hreflang would point at a port nothing serves.
+            raise ConfigError("PORTAL_ENV=production needs PORTAL_SITE_URL set to the public address")
         if not config.get("TRUSTED_HOSTS"):
             # Never "any host" in production: the site's own name is the least that is true.
             config["TRUSTED_HOSTS"] = [urlsplit(config["SITE_URL"]).hostname]
+    elif config["PORTAL_ENV"] == "development" and not config.get("TRUSTED_HOSTS"):
+        # `make run` on a reachable host: a forged Host is refused, never put into a redirect.
+        config["TRUSTED_HOSTS"] = [urlsplit(config["SITE_URL"]).hostname, "localhost", "127.0.0.1"]

@@ -3,9 +3,7 @@ PostgreSQL. For every pair of actions in the action table that change a request 
 one status, two sessions act on one request at the same moment: exactly one applies, the other is
 told the request changed meanwhile (409), and there is no second event, routing or e-mail."""
 
-import http.cookiejar
 import itertools
-import re
 import threading
 import urllib.error
 import urllib.parse

@@ -2,21 +2,21 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, PasswordField, StringField
+from wtforms import HiddenField, PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 from portal.accounts import passwords
-from portal.forms import REQUIRED, email_check
+from portal.forms import REQUIRED, LineField, email_check
 
 
 class LoginForm(FlaskForm):
-    email = StringField(_l("E-mail address"), validators=[DataRequired(REQUIRED), Length(max=254)])
+    email = LineField(_l("E-mail address"), validators=[DataRequired(REQUIRED), Length(max=254)])
     password = PasswordField(_l("Password"), validators=[DataRequired(REQUIRED), Length(max=passwords.MAX_LENGTH)])
     next = HiddenField()
 
 
 class ResetRequestForm(FlaskForm):
-    email = StringField(_l("E-mail address"), validators=[DataRequired(REQUIRED), Length(max=254), email_check])
+    email = LineField(_l("E-mail address"), validators=[DataRequired(REQUIRED), Length(max=254), email_check])
 
 
 class NewPasswordForm(FlaskForm):

@@ -11,14 +11,22 @@ from wtforms import (
     MultipleFileField,
     RadioField,
     SelectField,
-    StringField,
     TextAreaField,
 )
 from wtforms.fields.core import UnboundField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from portal import validators
-from portal.forms import REQUIRED, UNREADABLE, MultiCheckboxField, choice_list, email_check, honeypot_check, pairs
+from portal.forms import (
+    REQUIRED,
+    UNREADABLE,
+    LineField,
+    MultiCheckboxField,
+    choice_list,
+    email_check,
+    honeypot_check,
+    pairs,
+)
 from portal.requests.choices import APPLICANT_KINDS
 from portal.vocab import COUNTIES, INDUSTRIES
 
@@ -52,15 +60,15 @@ class RequestForm(FlaskForm):
     form_token = HiddenField()
     applicant_kind = RadioField(_l("Who is asking?"), choices=choice_list(APPLICANT_KINDS),
                                 validators=[InputRequired(REQUIRED)], default="enterprise")
-    organisation = StringField(_l("Name of your enterprise, school or organisation"),
+    organisation = LineField(_l("Name of your enterprise, school or organisation"),
                                validators=[DataRequired(REQUIRED), Length(max=200)])
-    credit_code = StringField(_l("Unified social credit code"), validators=[credit_code_check],
+    credit_code = LineField(_l("Unified social credit code"), validators=[credit_code_check],
                               description=_l("18 characters, on your business licence. Not needed for schools."))
-    contact_name = StringField(_l("Contact person"), validators=[DataRequired(REQUIRED), Length(max=100)])
-    phone = StringField(_l("Phone"), validators=[DataRequired(REQUIRED), phone_check],
+    contact_name = LineField(_l("Contact person"), validators=[DataRequired(REQUIRED), Length(max=100)])
+    phone = LineField(_l("Phone"), validators=[DataRequired(REQUIRED), phone_check],
                         description=_l("A mobile or a landline with its area code. We use the last four digits "
                                        "to let you check your request's progress."))
-    email = StringField(_l("E-mail"), validators=[DataRequired(REQUIRED), email_check],
+    email = LineField(_l("E-mail"), validators=[DataRequired(REQUIRED), email_check],
                         description=_l("We send your tracking number and replies here."))
     county = SelectField(_l("County or district"), choices=pairs(("", _l("Choose…"))) + choice_list(COUNTIES),
                          validators=[DataRequired(_l("Please choose your county or district."))])
@@ -78,7 +86,7 @@ class RequestForm(FlaskForm):
                               "institution that handles it, as the privacy notice explains."),
                            validators=[DataRequired(_l("We can only pass on your request with your agreement."))])
     # Hidden from people (CSS and aria-hidden); a bot that fills every field is refused.
-    website = StringField(_l("Leave this field empty"), validators=[honeypot_check])
+    website = LineField(_l("Leave this field empty"), validators=[honeypot_check])
 
     def ensure_form_token(self):
         # A missing or forged token (not one the portal made) is replaced: the request is still
@@ -101,7 +109,7 @@ class PledgeFinancingForm(RequestForm):
         ("trademark", _l("Trademarks")),
         ("both", _l("Both"))),
         validators=[InputRequired(REQUIRED)])
-    amount = StringField(_l("Loan amount you have in mind (optional)"), validators=[Optional(), Length(max=50)])
+    amount = LineField(_l("Loan amount you have in mind (optional)"), validators=[Optional(), Length(max=50)])
 
 
 class TrademarkGIForm(RequestForm):
@@ -109,7 +117,7 @@ class TrademarkGIForm(RequestForm):
         ("trademark", _l("Registering a trademark")),
         ("gi", _l("A geographical indication")),
         ("collective", _l("A collective or certification mark"))), validators=[InputRequired(REQUIRED)])
-    mark = StringField(_l("The mark or product name (optional)"), validators=[Optional(), Length(max=100)])
+    mark = LineField(_l("The mark or product name (optional)"), validators=[Optional(), Length(max=100)])
 
 
 class CopyrightSoftwareForm(RequestForm):
@@ -120,7 +128,7 @@ class CopyrightSoftwareForm(RequestForm):
 
 
 class OverseasRiskForm(RequestForm):
-    region = StringField(_l("Country or region concerned"), validators=[DataRequired(REQUIRED), Length(max=100)])
+    region = LineField(_l("Country or region concerned"), validators=[DataRequired(REQUIRED), Length(max=100)])
     deadline = DateField(_l("Deadline, if there is one (optional)"), validators=[Optional()],
                          description=_l("For example a date to answer a court, customs or a trade fair."))
 
@@ -131,17 +139,17 @@ class RightsProtectionForm(RequestForm):
         ("trademark", _l("Trademark")),
         ("copyright", _l("Copyright")),
         ("unsure", _l("Not sure"))), validators=[InputRequired(REQUIRED)])
-    where = StringField(_l("Where did you find the infringement? (optional)"),
+    where = LineField(_l("Where did you find the infringement? (optional)"),
                         validators=[Optional(), Length(max=200)],
                         description=_l("A market, a shop, a website or online store, a trade fair…"))
 
 
 class PatentAdviceForm(RequestForm):
-    technology = StringField(_l("Technical field"), validators=[DataRequired(REQUIRED), Length(max=200)])
+    technology = LineField(_l("Technical field"), validators=[DataRequired(REQUIRED), Length(max=200)])
 
 
 class SchoolVisitForm(RequestForm):
-    school_name = StringField(_l("School name"), validators=[DataRequired(REQUIRED), Length(max=200)])
+    school_name = LineField(_l("School name"), validators=[DataRequired(REQUIRED), Length(max=200)])
     grade_levels = MultiCheckboxField(_l("Grade levels"), choices=pairs(
         ("primary", _l("Primary")),
         ("junior", _l("Junior secondary")),
@@ -149,7 +157,7 @@ class SchoolVisitForm(RequestForm):
         ("vocational", _l("Vocational")),
         ("university", _l("University"))),
         validators=[DataRequired(_l("Please choose at least one grade level."))])
-    preferred_dates = StringField(_l("Preferred dates"), validators=[DataRequired(REQUIRED), Length(max=200)],
+    preferred_dates = LineField(_l("Preferred dates"), validators=[DataRequired(REQUIRED), Length(max=200)],
                                   description=_l("For example: any Tuesday afternoon in March."))
 
 

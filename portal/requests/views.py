@@ -27,6 +27,8 @@ UPLOAD_MESSAGES = {
     "too-large": lambda name: _("“%(name)s” is larger than %(size)s MB.", name=name, size=MAX_BYTES // 2**20),
     "empty": lambda name: _("“%(name)s” is empty.", name=name),
     "type": lambda name: _("“%(name)s” is not a PDF, JPEG or PNG file.", name=name),
+    "html": lambda name: _("“%(name)s” contains a web page as well as a document or picture, so it cannot be "
+                           "accepted. Please save it again as a plain PDF, JPEG or PNG file.", name=name),
 }
 
 
