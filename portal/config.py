@@ -42,7 +42,8 @@ def from_environment():
         "RATELIMIT_STORAGE_URI": _env("RATELIMIT_STORAGE_URI", "memory://"),
         "ROUTING_CACHE_SECONDS": float(_env("PORTAL_ROUTING_CACHE_SECONDS", 5)),
         "SUBMIT_RATE_LIMIT": _env("PORTAL_SUBMIT_RATE_LIMIT", "20 per hour"),
-        "TRACK_RATE_LIMIT": _env("PORTAL_TRACK_RATE_LIMIT", "10 per minute; 60 per hour"),
+        # Per address, and loose: many people share one (CGNAT); each number has its own lockout.
+        "TRACK_RATE_LIMIT": _env("PORTAL_TRACK_RATE_LIMIT", "30 per minute; 300 per hour"),
         "MAIL_SERVER": _env("MAIL_SERVER", ""),
         "MAIL_PORT": int(_env("MAIL_PORT", 25)),
         "MAIL_USERNAME": _env("MAIL_USERNAME", ""),

@@ -100,6 +100,10 @@ class AssistanceRequest(db.Model):
     # version its reader saw, and the action's conditional UPDATE finds the row only at that
     # version, so of two actions on one request exactly one applies (portal/casework/service.py).
     version: Mapped[int] = mapped_column(default=1, server_default="1")
+    # The tracking page's wrong answers since the last right one, and until when the number is
+    # locked after too many (portal/requests/tracking.py).
+    track_misses: Mapped[int] = mapped_column(default=0, server_default="0")
+    track_locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     institution = relationship(Institution)
     attachments = relationship("Attachment", back_populates="request", order_by="Attachment.id")

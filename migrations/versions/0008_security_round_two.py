@@ -1,4 +1,4 @@
-"""security round two: a version on each request for compare-and-set staff actions
+"""security round two: a version on each request for compare-and-set staff actions; tracking miss counters
 
 Revision ID: 0008
 Revises: 0004 (the lead re-chains the heads at the merge)
@@ -17,8 +17,12 @@ depends_on = None
 def upgrade():
     with op.batch_alter_table('assistance_request', schema=None) as batch_op:
         batch_op.add_column(sa.Column('version', sa.Integer(), server_default='1', nullable=False))
+        batch_op.add_column(sa.Column('track_misses', sa.Integer(), server_default='0', nullable=False))
+        batch_op.add_column(sa.Column('track_locked_until', sa.DateTime(timezone=True), nullable=True))
 
 
 def downgrade():
     with op.batch_alter_table('assistance_request', schema=None) as batch_op:
+        batch_op.drop_column('track_locked_until')
+        batch_op.drop_column('track_misses')
         batch_op.drop_column('version')

@@ -66,7 +66,7 @@ class RequestForm(FlaskForm):
                               description=_l("18 characters, on your business licence. Not needed for schools."))
     contact_name = LineField(_l("Contact person"), validators=[DataRequired(REQUIRED), Length(max=100)])
     phone = LineField(_l("Phone"), validators=[DataRequired(REQUIRED), phone_check],
-                        description=_l("A mobile or a landline with its area code. We use the last four digits "
+                        description=_l("A mobile or a landline with its area code. We use the last six digits "
                                        "to let you check your request's progress."))
     email = LineField(_l("E-mail"), validators=[DataRequired(REQUIRED), email_check],
                         description=_l("We send your tracking number and replies here."))
