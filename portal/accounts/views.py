@@ -96,6 +96,7 @@ def set_password(purpose, token):
 
 @bp.route("/account", methods=["GET", "POST"])
 @auth.require_role("staff", "coordinator", "admin")
+@limiter.limit(login_limit, methods=["POST"])  # the current-password check is guessed like sign-in
 def account():
     form = ChangePasswordForm()
     user = current_user.user

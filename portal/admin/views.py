@@ -141,8 +141,11 @@ def user(user_id):
             was_active = record.active if before else True
             record.email, record.name, record.role = email, form.name.data.strip(), form.role.data
             record.institution_id, record.lang, record.active = institution_id, form.lang.data, form.active.data
-            if before and (was_active and not record.active or before["role"] != record.role):
-                auth.end_sessions(record)  # a closed account or a new role signs in again
+            if before and (was_active and not record.active or before["role"] != record.role
+                           or before["email"] != record.email):
+                # A closed account, a new role or a new address signs in again; the session version
+                # is in every password link too, so links sent before stop working.
+                auth.end_sessions(record)
             if before is None:
                 db.session.flush()  # the invitation link names the new account's id
                 send_account_link(record, "invite")
