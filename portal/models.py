@@ -151,6 +151,12 @@ class User(db.Model):
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The second factor (portal/accounts/second_factor.py): the TOTP secret (None: not enrolled),
+    # the last time step a code was accepted for (a code is never accepted twice), and the
+    # SHA-256 hashes of the recovery codes not used yet.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
+    recovery_hashes: Mapped[list] = mapped_column(JSON, default=list)
 
     institution = relationship(Institution)
 

@@ -1,4 +1,4 @@
-"""security round two: a version on each request for compare-and-set staff actions; tracking miss counters
+"""security round two: a version on each request for compare-and-set staff actions; tracking miss counters; the staff second factor
 
 Revision ID: 0008
 Revises: 0004 (the lead re-chains the heads at the merge)
@@ -15,6 +15,10 @@ depends_on = None
 
 
 def upgrade():
+    with op.batch_alter_table('staff_user', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('totp_secret', sa.String(length=64), nullable=True))
+        batch_op.add_column(sa.Column('totp_last_step', sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column('recovery_hashes', sa.JSON(), nullable=False, server_default='[]'))
     with op.batch_alter_table('assistance_request', schema=None) as batch_op:
         batch_op.add_column(sa.Column('version', sa.Integer(), server_default='1', nullable=False))
         batch_op.add_column(sa.Column('track_misses', sa.Integer(), server_default='0', nullable=False))
@@ -22,6 +26,10 @@ def upgrade():
 
 
 def downgrade():
+    with op.batch_alter_table('staff_user', schema=None) as batch_op:
+        batch_op.drop_column('recovery_hashes')
+        batch_op.drop_column('totp_last_step')
+        batch_op.drop_column('totp_secret')
     with op.batch_alter_table('assistance_request', schema=None) as batch_op:
         batch_op.drop_column('track_locked_until')
         batch_op.drop_column('track_misses')

@@ -87,6 +87,34 @@ def start_session(user):
     session.permanent = False
 
 
+PENDING_SECONDS = 5 * 60  # between the password and the code
+
+
+def second_factor_required():
+    """Every staff sign-in needs a second factor in production; elsewhere an account without one
+    may still sign in with its password (the demo accounts have none)."""
+    return current_app.config.get("SECOND_FACTOR_REQUIRED", current_app.config["PORTAL_ENV"] == "production")
+
+
+def begin_second_step(user, next_url):
+    """The password was right: a fresh session that names the account (and its session version)
+    but signs nobody in until the code is given or, the first time, a factor is enrolled."""
+    session.clear()
+    session["pending"] = {"user": f"{user.id}:{user.session_version}", "at": int(time.time()),
+                          "next": next_url or ""}
+
+
+def pending_user():
+    """The account half signed in by begin_second_step, while that is recent and still valid."""
+    pending = session.get("pending")
+    if not isinstance(pending, dict) or not isinstance(pending.get("at"), int):
+        return None
+    if time.time() - pending["at"] > PENDING_SECONDS:
+        return None
+    loaded = load_user(pending.get("user"))
+    return loaded.user if loaded else None
+
+
 def end_sessions(user):
     """End every session of `user`, everywhere."""
     user.session_version += 1

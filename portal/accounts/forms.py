@@ -39,3 +39,15 @@ class NewPasswordForm(FlaskForm):
 class ChangePasswordForm(NewPasswordForm):
     current = PasswordField(_l("Current password"), validators=[DataRequired(REQUIRED),
                                                                  Length(max=passwords.MAX_LENGTH)])
+
+
+class CodeForm(FlaskForm):
+    """The second step of signing in: a code from the authenticator app, or a recovery code."""
+
+    code = LineField(_l("Code"), validators=[DataRequired(REQUIRED), Length(max=20)],
+                     description=_l("The six digits your authenticator app shows now, or one of your recovery codes."))
+
+
+class EnrolForm(FlaskForm):
+    code = LineField(_l("Code from the app"), validators=[DataRequired(REQUIRED), Length(max=20)],
+                     description=_l("After adding the account, type the six digits the app shows."))

@@ -154,6 +154,20 @@ def user(user_id):
     return form_page("admin/user_form.html", form=form, record=record)
 
 
+@bp.post("/users/<int:user_id>/second-factor/reset")
+def reset_second_factor(user_id):
+    """An administrator's reset of someone's second factor (a lost phone): audited, and every
+    session of that account ends; they enrol again at their next sign-in."""
+    record = record_or_404(User, user_id)
+    if record.totp_secret:
+        record.totp_secret, record.totp_last_step, record.recovery_hashes = None, None, []
+        auth.end_sessions(record)
+        audit("second-factor-reset", None, {"id": record.id})
+        db.session.commit()
+        flash(_("The second step was reset. They set it up again at their next sign-in."), "success")
+    return redirect(url_for("admin.user", user_id=record.id), code=303)
+
+
 @bp.post("/users/<int:user_id>/invite")
 def reinvite(user_id):
     record = record_or_404(User, user_id)
