@@ -82,6 +82,8 @@ ENDPOINTS = {
                                    post=True, extra={"purpose": "reset", "token": "x" * 40}),
     "accounts.account": Endpoint("/{lang}/staff/account", params=("lang",), post=True, login=COORDINATOR),
     "accounts.second_step": Endpoint("/{lang}/staff/login/code", params=("lang",), post=True),
+    "accounts.confirm": Endpoint("/{lang}/staff/confirm", params=("lang",), post=True, query=("next",),
+                                 login=COORDINATOR),
     "accounts.enrol": Endpoint("/{lang}/staff/second-factor", params=("lang",), post=True, login=COORDINATOR),
     "casework.queue": Endpoint("/{lang}/staff/", params=("lang",), login=COORDINATOR,
                             query=("status", "type", "county", "overdue", "page")),

@@ -140,3 +140,59 @@ def test_production_requires_the_second_factor(tmp_path):
     with app.test_request_context():
         from portal.accounts import auth  # noqa: PLC0415
         assert auth.second_factor_required()
+
+
+def go_stale(client):
+    with client.session_transaction() as session:
+        session["confirmed_at"] = int(time.time()) - 6 * 60
+
+
+def test_requester_data_needs_a_fresh_confirmation(app):
+    from portal.seed import DEMO_PASSWORD  # noqa: PLC0415
+    admin = app.test_client()
+    login(admin, ADMIN)
+    assert admin.get("/en/admin/requesters").status_code == 200  # just signed in: confirmed
+    go_stale(admin)
+    response = admin.get("/en/admin/requesters")
+    assert response.status_code == 303 and "/en/staff/confirm?next=/en/admin/requesters" in response.headers["Location"]
+    html = admin.get(response.headers["Location"]).get_data(as_text=True)
+    wrong = admin.post("/en/staff/confirm?next=/en/admin/requesters",
+                       data={"csrf_token": csrf_of(html), "password": "not-the-password"})
+    assert wrong.status_code == 401
+    right = admin.post("/en/staff/confirm?next=/en/admin/requesters",
+                       data={"csrf_token": csrf_of(html), "password": DEMO_PASSWORD})
+    assert right.status_code == 303 and right.headers["Location"].endswith("/en/admin/requesters")
+    assert admin.get("/en/admin/requesters").status_code == 200
+
+
+def test_a_role_change_needs_a_fresh_confirmation(app):
+    admin = app.test_client()
+    login(admin, ADMIN)
+    go_stale(admin)
+    target = user_id(app, CENTRE_STAFF)
+    html = admin.get(f"/en/admin/users/{target}").get_data(as_text=True)
+    with app.app_context():
+        user = db.session.get(User, target)
+        fields = {"csrf_token": csrf_of(html), "email": user.email, "name": user.name, "role": "coordinator",
+                  "institution": str(user.institution_id), "lang": user.lang or "zh", "active": "y"}
+    response = admin.post(f"/en/admin/users/{target}", data=fields)
+    assert response.status_code == 303 and "/staff/confirm" in response.headers["Location"]
+    with app.app_context():
+        assert db.session.get(User, target).role == "staff"
+
+
+def test_an_enrolled_account_confirms_with_its_code_too(app):
+    from portal.seed import DEMO_PASSWORD  # noqa: PLC0415
+    client = app.test_client()
+    login(client, COORDINATOR)
+    try:
+        secret, codes, _ = enrol(client)
+        go_stale(client)
+        html = client.get("/en/staff/confirm").get_data(as_text=True)
+        assert 'name="code"' in html
+        assert client.post("/en/staff/confirm", data={"csrf_token": csrf_of(html),
+                                                      "password": DEMO_PASSWORD}).status_code == 401
+        assert client.post("/en/staff/confirm", data={"csrf_token": csrf_of(html), "password": DEMO_PASSWORD,
+                                                      "code": codes[1]}).status_code == 303
+    finally:
+        reset(app, COORDINATOR)

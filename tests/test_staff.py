@@ -241,7 +241,7 @@ PUBLIC = {"accounts.login", "accounts.logout", "accounts.reset_request", "accoun
           "accounts.second_step"}  # the code step needs a half-finished sign-in, tested in test_second_factor
 REQUEST_SPECIFIC = {"casework.detail", "casework.act", "casework.attachment"}
 WORKSPACE = {"casework.queue", "casework.export"} | REQUEST_SPECIFIC
-FOR_EVERY_ROLE = {"accounts.account", "accounts.enrol"}
+FOR_EVERY_ROLE = {"accounts.account", "accounts.enrol", "accounts.confirm"}
 STAFF_AREA = ("/<language:lang>/staff", "/<language:lang>/admin")
 
 

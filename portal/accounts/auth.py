@@ -83,8 +83,36 @@ def start_session(user):
     """Sign in with a new session: nothing from before the login survives (a new CSRF token too)."""
     session.clear()
     login_user(SessionUser(user))
-    session["seen"] = int(time.time())
+    session["seen"] = session["confirmed_at"] = int(time.time())  # signing in is a confirmation too
     session.permanent = False
+
+
+CONFIRM_SECONDS = 5 * 60
+
+
+def recently_confirmed():
+    """Whether the password (and the code, when enrolled) was given in the last five minutes: the
+    condition for a requester's export or deletion, a role or e-mail change, a second-factor change."""
+    confirmed = session.get("confirmed_at")
+    return isinstance(confirmed, int) and time.time() - confirmed <= CONFIRM_SECONDS
+
+
+def mark_confirmed():
+    session["confirmed_at"] = int(time.time())
+
+
+def ask_to_confirm():
+    """Off to the confirmation page, and back here afterwards."""
+    return redirect(url_for("accounts.confirm", next=request.path), code=303)
+
+
+def require_confirmation(view):
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if not recently_confirmed():
+            return ask_to_confirm()
+        return view(*args, **kwargs)
+    return wrapped
 
 
 PENDING_SECONDS = 5 * 60  # between the password and the code

@@ -51,3 +51,11 @@ class CodeForm(FlaskForm):
 class EnrolForm(FlaskForm):
     code = LineField(_l("Code from the app"), validators=[DataRequired(REQUIRED), Length(max=20)],
                      description=_l("After adding the account, type the six digits the app shows."))
+
+
+class ConfirmForm(FlaskForm):
+    """Confirming it is you before a sensitive change: the password, and the code when enrolled."""
+
+    password = PasswordField(_l("Password"), validators=[DataRequired(REQUIRED), Length(max=passwords.MAX_LENGTH)])
+    code = LineField(_l("Code"), validators=[Length(max=20)],
+                     description=_l("The six digits your authenticator app shows now, or one of your recovery codes."))

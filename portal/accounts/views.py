@@ -13,6 +13,7 @@ from portal.accounts import auth, links, passwords, second_factor
 from portal.accounts.forms import (
     ChangePasswordForm,
     CodeForm,
+    ConfirmForm,
     EnrolForm,
     LoginForm,
     NewPasswordForm,
@@ -104,6 +105,26 @@ def accept_code(user, code):
     return True
 
 
+@bp.route("/confirm", methods=["GET", "POST"])
+@auth.require_role("staff", "coordinator", "admin")
+@limiter.limit(login_limit, methods=["POST"])
+def confirm():
+    """The password again (and a code when enrolled) before a sensitive change; good for five minutes."""
+    user = current_user.user
+    form = ConfirmForm()
+    failed = False
+    if form.validate_on_submit():
+        if passwords.verify(user.password_hash, form.password.data) and (
+                not user.totp_secret or accept_code(user, form.code.data)):
+            db.session.commit()
+            auth.mark_confirmed()
+            return redirect(auth.safe_next(request.args.get("next"), url_for("accounts.account")), code=303)
+        db.session.rollback()
+        failed = True
+    return private((render_template("accounts/confirm.html", form=form, failed=failed, enrolled=bool(user.totp_secret)),
+                    401 if failed else (400 if form.errors else 200)))
+
+
 @bp.route("/second-factor", methods=["GET", "POST"])
 def enrol():
     """Setting up the authenticator app: at the first sign-in where it is required, or from the
@@ -113,6 +134,8 @@ def enrol():
         return auth.login_manager.unauthorized()
     if user.totp_secret:
         return redirect(url_for("accounts.account"), code=303)
+    if current_user.is_authenticated and not auth.recently_confirmed():
+        return auth.ask_to_confirm()  # a second-factor change, in a session perhaps left open
     secret = session.get("enrol_secret")
     if not isinstance(secret, str) or len(secret) != 32:
         secret = session["enrol_secret"] = second_factor.new_secret()

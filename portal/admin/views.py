@@ -133,6 +133,10 @@ def user(user_id):
         elif record is not None and record.id == current_user.id and not (form.role.data == "admin"
                                                                           and form.active.data):
             form.role.errors = [_("You cannot remove your own administrator access.")]
+        elif record is not None and (record.role != form.role.data or record.email != email) \
+                and not auth.recently_confirmed():
+            flash(_("To change someone's role or e-mail address, give your password again first."), "info")
+            return auth.ask_to_confirm()
         else:
             before = snapshot(record, USER_FIELDS) if record else None
             if record is None:
@@ -155,6 +159,7 @@ def user(user_id):
 
 
 @bp.post("/users/<int:user_id>/second-factor/reset")
+@auth.require_confirmation
 def reset_second_factor(user_id):
     """An administrator's reset of someone's second factor (a lost phone): audited, and every
     session of that account ends; they enrol again at their next sign-in."""
@@ -282,6 +287,7 @@ def indicators():
 # A requester's data (PIPL: copy and deletion on request)
 
 @bp.route("/requesters", methods=["GET", "POST"])
+@auth.require_confirmation  # a requester's personal data leaves or goes: the password again first
 def requesters():
     form = RequesterForm()
     found = None
