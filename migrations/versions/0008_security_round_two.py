@@ -1,4 +1,4 @@
-"""security round two: a version on each request for compare-and-set staff actions; tracking miss counters; the staff second factor
+"""security round two: request versions (compare-and-set), tracking miss counters, staff second factor
 
 Revision ID: 0008
 Revises: 0004 (the lead re-chains the heads at the merge)
