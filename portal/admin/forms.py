@@ -26,9 +26,9 @@ class InstitutionForm(FlaskForm):
     counties = MultiCheckboxField(_l("Counties it serves"), choices=choice_list(COUNTIES),
                                   description=_l("Leave all unticked if it serves the whole city."))
     email = LineField(_l("E-mail for new requests"), validators=[DataRequired(REQUIRED), Length(max=254),
-                                                                    email_check])
+                                                                  email_check])
     phone = LineField(_l("Public telephone"), validators=[Optional(), Length(max=40)],
-                        description=_l("Only a number the institution has published itself."))
+                      description=_l("Only a number the institution has published itself."))
     address_zh = LineField(_l("Address in Chinese"), validators=[Optional(), Length(max=300)])
     address_en = LineField(_l("Address in English"), validators=[Optional(), Length(max=300)])
     active = BooleanField(_l("Active (receives requests and is listed)"), default=True)
@@ -71,16 +71,16 @@ class IndicatorValueForm(FlaskForm):
 
     indicator = SelectField(_l("Indicator"), choices=[], validate_choice=False)
     value = LineField(_l("Value"), validators=[DataRequired(REQUIRED), Length(max=30)],
-                        description=_l("As published, in the indicator's unit; a dot for decimals."))
+                      description=_l("As published, in the indicator's unit; a dot for decimals."))
     as_of = LineField(_l("Date of the figure"), validators=[DataRequired(REQUIRED), Length(max=10)],
-                        description=_l("YYYY-MM-DD, for example 2025-12-31."))
+                      description=_l("YYYY-MM-DD, for example 2025-12-31."))
     source_title = LineField(_l("Publication"), validators=[DataRequired(REQUIRED), Length(max=300)],
-                               description=_l("The official report or statistical bulletin that gives the figure."))
+                             description=_l("The official report or statistical bulletin that gives the figure."))
     source_url = LineField(_l("Web address of the publication"),
-                             validators=[DataRequired(REQUIRED), Length(max=500)])
+                           validators=[DataRequired(REQUIRED), Length(max=500)])
 
 
 class RequesterForm(FlaskForm):
     email = LineField(_l("The requester's e-mail address"),
-                        validators=[DataRequired(REQUIRED), Length(max=254), email_check])
+                      validators=[DataRequired(REQUIRED), Length(max=254), email_check])
     confirm = BooleanField(_l("I have checked the requester's identity and want to delete this data"))

@@ -11,7 +11,7 @@ from portal.vocab import INDUSTRIES, REGIONS
 
 class SubscribeForm(FlaskForm):
     email = LineField(_l("E-mail"), validators=[DataRequired(REQUIRED), Length(max=254), email_check],
-                        description=_l("We send a link to this address; nothing is sent until you open it."))
+                      description=_l("We send a link to this address; nothing is sent until you open it."))
     industries = MultiCheckboxField(_l("Industries (optional)"), choices=choice_list(INDUSTRIES),
                                     description=_l("Choose none to receive alerts for every industry."))
     regions = MultiCheckboxField(_l("Markets (optional)"), choices=choice_list(REGIONS),

@@ -61,15 +61,15 @@ class RequestForm(FlaskForm):
     applicant_kind = RadioField(_l("Who is asking?"), choices=choice_list(APPLICANT_KINDS),
                                 validators=[InputRequired(REQUIRED)], default="enterprise")
     organisation = LineField(_l("Name of your enterprise, school or organisation"),
-                               validators=[DataRequired(REQUIRED), Length(max=200)])
+                             validators=[DataRequired(REQUIRED), Length(max=200)])
     credit_code = LineField(_l("Unified social credit code"), validators=[credit_code_check],
-                              description=_l("18 characters, on your business licence. Not needed for schools."))
+                            description=_l("18 characters, on your business licence. Not needed for schools."))
     contact_name = LineField(_l("Contact person"), validators=[DataRequired(REQUIRED), Length(max=100)])
     phone = LineField(_l("Phone"), validators=[DataRequired(REQUIRED), phone_check],
-                        description=_l("A mobile or a landline with its area code. We use the last six digits "
-                                       "to let you check your request's progress."))
+                      description=_l("A mobile or a landline with its area code. We use the last six digits "
+                                     "to let you check your request's progress."))
     email = LineField(_l("E-mail"), validators=[DataRequired(REQUIRED), email_check],
-                        description=_l("We send your tracking number and replies here."))
+                      description=_l("We send your tracking number and replies here."))
     county = SelectField(_l("County or district"), choices=pairs(("", _l("Choose…"))) + choice_list(COUNTIES),
                          validators=[DataRequired(_l("Please choose your county or district."))])
     industry = SelectField(_l("Industry"), choices=pairs(("", _l("Choose…"))) + choice_list(INDUSTRIES),
@@ -140,8 +140,8 @@ class RightsProtectionForm(RequestForm):
         ("copyright", _l("Copyright")),
         ("unsure", _l("Not sure"))), validators=[InputRequired(REQUIRED)])
     where = LineField(_l("Where did you find the infringement? (optional)"),
-                        validators=[Optional(), Length(max=200)],
-                        description=_l("A market, a shop, a website or online store, a trade fair…"))
+                      validators=[Optional(), Length(max=200)],
+                      description=_l("A market, a shop, a website or online store, a trade fair…"))
 
 
 class PatentAdviceForm(RequestForm):
@@ -158,7 +158,7 @@ class SchoolVisitForm(RequestForm):
         ("university", _l("University"))),
         validators=[DataRequired(_l("Please choose at least one grade level."))])
     preferred_dates = LineField(_l("Preferred dates"), validators=[DataRequired(REQUIRED), Length(max=200)],
-                                  description=_l("For example: any Tuesday afternoon in March."))
+                                description=_l("For example: any Tuesday afternoon in March."))
 
 
 class GeneralForm(RequestForm):
