@@ -9,11 +9,23 @@ import os
 
 bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
-worker_class = "sync"
+# Threads, not sync workers: a sync worker is held by one client that trickles its headers or
+# body, so a dozen slow connections left everyone else unanswered. gthread (in gunicorn itself,
+# no gevent) parks idle connections in a poller and gives each request a thread; a thread that
+# waits on a slow client costs a small stack, not a worker. 5 workers x 32 threads outlast 100
+# hostile connections; for more, a buffering proxy in front (docs/deploy.md, nginx) reads every
+# request completely before gunicorn sees it. The app keeps no per-request state between threads
+# (Markdown is made per render, the search service locks its searcher).
+worker_class = "gthread"
+threads = int(os.environ.get("GUNICORN_THREADS", "32"))
+# A worker accepts no more connections than it has threads, so one that slow clients fill stops
+# taking new ones and the other workers answer; kept-alive connections would count against that,
+# so responses close the connection (a proxy in front keeps its own connections to clients).
+worker_connections = threads
 preload_app = True
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 20
-keepalive = 5
+keepalive = 0  # see worker_connections
 # Bounded request sizes: a request line or header past these is refused before Flask sees it.
 limit_request_line = 8190
 limit_request_fields = 100
@@ -30,6 +42,12 @@ loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 # query strings are personal or secret, so they never reach the access log. No client IP
 # either (%(h)s): the portal does not need it to operate.
 access_log_format = '%(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms'
+# X-Forwarded-Proto/-For are believed exactly when PORTAL_PROXY_HOPS says a proxy is in front
+# (then from FORWARDED_ALLOW_IPS, loopback by default); gunicorn's own default trusts loopback always.
+forwarded_allow_ips = (os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+                       if int(os.environ.get("PORTAL_PROXY_HOPS", "0") or 0) > 0 else "")
+# Status, password and alert links carry their secret in the path: redacted in every log line.
+logger_class = "portal.logs.RedactingLogger"
 
 
 def pre_fork(server, worker):

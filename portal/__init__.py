@@ -26,6 +26,7 @@ from portal import (
     indicators,
     institutions,
     limits,
+    logs,
     notify,
     page_cache,
     pages,
@@ -33,6 +34,7 @@ from portal import (
     reports,
     requests,
     search,
+    secret_key,
     security,
     seed,
     site,
@@ -53,7 +55,9 @@ def create_app(config=None):
     settings.derive(app.config)
     settings.validate(app.config)
     app.config["INSTANCE_DIR"].mkdir(parents=True, exist_ok=True)
+    secret_key.init_app(app)  # a random key of the instance's own when SECRET_KEY is not set
     logging.basicConfig(level=app.config["LOG_LEVEL"], format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logs.install()  # no token-bearing address in any line the app logs
 
     # Below the features: languages, assets, headers, the page cache, CSRF, limits, the database.
     i18n.init_app(app)

@@ -11,7 +11,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
-DEV_SECRET = "dev-only-not-secret"  # noqa: S105 (the known value production refuses)
+DEV_SECRET = "dev-only-not-secret"  # noqa: S105 (the known value refused outside the test suite)
+
+DEFAULT_SITE_URL = "http://127.0.0.1:8000"  # `make run`'s own address; nothing listens there in production
 
 
 class ConfigError(RuntimeError):
@@ -51,21 +53,23 @@ def from_environment():
     instance = Path(_env("PORTAL_INSTANCE_DIR", ROOT / "instance"))
     return {
         "PORTAL_ENV": _env("PORTAL_ENV", "development"),
-        "SECRET_KEY": _env("SECRET_KEY", DEV_SECRET),
+        # Empty: a random key kept in the instance folder (portal/secret_key.py); production needs it set.
+        "SECRET_KEY": _env("SECRET_KEY", ""),
         "INSTANCE_DIR": instance,
         "CONTENT_DIR": Path(_env("PORTAL_CONTENT_DIR", ROOT / "content")),
         # `flask content check` warns about a page whose facts were last reviewed longer ago.
         "CONTENT_REVIEW_MAX_MONTHS": int(_env("PORTAL_CONTENT_REVIEW_MAX_MONTHS", 6)),
         "SEARCH_INDEX_DIR": Path(_env("PORTAL_SEARCH_INDEX_DIR", ROOT / "search_index")),
         "PREFERRED_URL_SCHEME": _env("PORTAL_URL_SCHEME", "http"),
-        "SITE_URL": _env("PORTAL_SITE_URL", "http://127.0.0.1:8000").rstrip("/"),
+        "SITE_URL": _env("PORTAL_SITE_URL", DEFAULT_SITE_URL).rstrip("/"),
         "MAX_CONTENT_LENGTH": _number("PORTAL_MAX_UPLOAD_BYTES", 55 * 1024 * 1024, minimum=1),
         "UPLOAD_DIR": _path("PORTAL_UPLOAD_DIR"),  # derived: INSTANCE_DIR/uploads
         "DATABASE_URL": _env("DATABASE_URL", ""),
         "RATELIMIT_STORAGE_URI": _env("RATELIMIT_STORAGE_URI", None),  # derived: a file in INSTANCE_DIR
         "ROUTING_CACHE_SECONDS": _number("PORTAL_ROUTING_CACHE_SECONDS", 5.0, float, minimum=0),
         "SUBMIT_RATE_LIMIT": _env("PORTAL_SUBMIT_RATE_LIMIT", "20 per hour"),
-        "TRACK_RATE_LIMIT": _env("PORTAL_TRACK_RATE_LIMIT", "10 per minute; 60 per hour"),
+        # Per address, and loose: many people share one (CGNAT); each number has its own lockout.
+        "TRACK_RATE_LIMIT": _env("PORTAL_TRACK_RATE_LIMIT", "30 per minute; 300 per hour"),
         "MAIL_SERVER": _env("MAIL_SERVER", ""),
         "MAIL_PORT": _number("MAIL_PORT", 25, minimum=1, maximum=65535),
         "MAIL_USERNAME": _env("MAIL_USERNAME", ""),
@@ -142,6 +146,12 @@ def validate(config):
         key = config["SECRET_KEY"]
         if key == DEV_SECRET or len(key) < 32:
             raise ConfigError("PORTAL_ENV=production needs SECRET_KEY set to a random value of 32 or more characters")
+        if config["SITE_URL"] == DEFAULT_SITE_URL:
+            # Every link in e-mails, the sitemap and hreflang would point at a port nothing serves.
+            raise ConfigError("PORTAL_ENV=production needs PORTAL_SITE_URL set to the public address")
         if not config.get("TRUSTED_HOSTS"):
             # Never "any host" in production: the site's own name is the least that is true.
             config["TRUSTED_HOSTS"] = [urlsplit(config["SITE_URL"]).hostname]
+    elif config["PORTAL_ENV"] == "development" and not config.get("TRUSTED_HOSTS"):
+        # `make run` on a reachable host: a forged Host is refused, never put into a redirect.
+        config["TRUSTED_HOSTS"] = [urlsplit(config["SITE_URL"]).hostname, "localhost", "127.0.0.1"]

@@ -56,6 +56,26 @@ def _sqlite_pragmas(connection, _record):
         cursor.close()
 
 
+@event.listens_for(Engine, "begin")
+def _sqlite_write_begins_immediately(connection):
+    # pysqlite begins a transaction only at its first write, and a transaction that read first
+    # cannot then write once another process has committed (SQLITE_BUSY, no waiting). A write
+    # transaction (begin_write) therefore takes the write lock at its start: two workers acting on
+    # one request queue up on busy_timeout, and the second reads what the first committed.
+    if connection.dialect.name == "sqlite" and connection.get_execution_options().get(WRITE_OPTION):
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+WRITE_OPTION = "portal_write"
+
+
+def begin_write():
+    """End the session's read transaction, if any, and begin one that will write: BEGIN IMMEDIATE
+    on SQLite; on PostgreSQL an ordinary transaction (row locks and conditional UPDATEs serialize)."""
+    db.session.rollback()
+    db.session.connection(execution_options={WRITE_OPTION: True})
+
+
 def database_url(config):
     url = config.get("DATABASE_URL") or f"sqlite:///{config['INSTANCE_DIR']}/portal.db"
     # postgres:// (as some hosts print it) is the old name of SQLAlchemy's postgresql:// dialect;

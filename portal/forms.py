@@ -1,8 +1,9 @@
-"""Form pieces every feature's forms use: the required-field message, choice lists, a checkbox
-list, the e-mail check and the honeypot. One copy, so each field says the same in both languages."""
+"""Form pieces every feature's forms use: the required-field message, the one-line text field,
+choice lists, a checkbox list, the e-mail check and the honeypot. One copy, so each field says the
+same in both languages."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import SelectChoice, SelectMultipleField, ValidationError
+from wtforms import SelectChoice, SelectMultipleField, StringField, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal import validators
@@ -10,6 +11,19 @@ from portal import validators
 REQUIRED = _l("Please fill this in.")
 UNREADABLE = _l("This contains characters that cannot be read (control characters or broken text). "
                 "Please type it again.")
+
+
+ONE_LINE = _l("Please keep this on one line.")
+
+
+class LineField(StringField):
+    """A one-line text field: every form's StringField is this one, so a line break (CR, LF,
+    U+2028/2029…) is refused the same way everywhere, before the field's own validators run.
+    What was typed stays in the field, to be corrected."""
+
+    def pre_validate(self, form):
+        if isinstance(self.data, str) and not validators.is_one_line(self.data):
+            raise ValidationError(ONE_LINE)
 
 
 def choice_list(mapping):

@@ -7,7 +7,7 @@ root redirect, error pages for unknown paths) fall back to Accept-Language, then
 
 from flask import abort, current_app, g, request, url_for
 from flask_babel import Babel
-from werkzeug.routing import AnyConverter
+from werkzeug.routing import AnyConverter, IntegerConverter
 
 from portal.config import ROOT
 from portal.vocab import LANGUAGES
@@ -77,8 +77,17 @@ def alternate_url(lang, external=False):
     return current_app.config["SITE_URL"] + path if external else path
 
 
+class RowIdConverter(IntegerConverter):
+    """`<int:…>` as the portal's keys are: 1 to 2**31 - 1 (PostgreSQL's integer). A larger number
+    is a plain 404 at routing time, never an overflow in the database driver (a 500)."""
+
+    def __init__(self, url_map, fixed_digits=0, min=1, max=2**31 - 1, signed=False):  # noqa: A002 (Werkzeug's names)
+        super().__init__(url_map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+
 def init_app(app):
     app.url_map.converters["language"] = LanguageConverter
+    app.url_map.converters["int"] = RowIdConverter  # before any blueprint adds its rules
     app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT_LANGUAGE)
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(ROOT / "translations"))
     app.config.setdefault("BABEL_DEFAULT_TIMEZONE", "Asia/Shanghai")  # times shown as Hengshui reads them

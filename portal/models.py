@@ -100,6 +100,14 @@ class AssistanceRequest(db.Model):
     sms_consent_version: Mapped[str | None] = mapped_column(String(20))
     sms_stopped_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     anonymized_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # retention ran
+    # Raised by every staff action that changes the status or the institution; a form carries the
+    # version its reader saw, and the action's conditional UPDATE finds the row only at that
+    # version, so of two actions on one request exactly one applies (portal/casework/service.py).
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+    # The tracking page's wrong answers since the last right one, and until when the number is
+    # locked after too many (portal/requests/tracking.py).
+    track_misses: Mapped[int] = mapped_column(default=0, server_default="0")
+    track_locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     institution = relationship(Institution)
     attachments = relationship("Attachment", back_populates="request", order_by="Attachment.id")
@@ -147,6 +155,12 @@ class User(db.Model):
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The second factor (portal/accounts/second_factor.py): the TOTP secret (None: not enrolled),
+    # the last time step a code was accepted for (a code is never accepted twice), and the
+    # SHA-256 hashes of the recovery codes not used yet.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
+    recovery_hashes: Mapped[list] = mapped_column(JSON, default=list)
 
     institution = relationship(Institution)
 

@@ -6,6 +6,8 @@ that into a message in the user's language.
 
 import re
 import unicodedata
+from email.errors import HeaderParseError
+from email.headerregistry import Address
 
 # GB 32100-2015 (法人和其他组织统一社会信用代码编码规则): 18 characters from this alphabet
 # (digits and capitals without I, O, Z, S, V); the last is a check character computed modulo 31
@@ -67,10 +69,32 @@ def mobile_e164(phone):
 
 
 def normalise_email(text):
+    """Exactly one plain address (local@domain.tld). The standard library's RFC 5322 parser reads
+    it, and only what it reads back unchanged is accepted: a list ("postmaster,me@x"), a display
+    name, a comment, a quoted local part or a domain literal would let one field name several
+    recipients or hide where mail goes."""
     address = _fold(text)
-    if len(address) > 254 or not EMAIL.match(address):
+    if len(address) > 254 or not EMAIL.match(address) or not is_one_line(address):
+        raise ValueError("email")
+    # The parser knows ASCII only; a Chinese letter (SMTPUTF8, IDN) stands in as "x", which keeps
+    # the structure it must judge: no non-ASCII character is a separator or a special.
+    structure = "".join(ch if ch.isascii() else "x" for ch in address)
+    try:
+        parsed = Address(addr_spec=structure)
+    except (ValueError, IndexError, HeaderParseError):
+        raise ValueError("email") from None
+    if parsed.addr_spec != structure or structure.startswith('"') or parsed.domain.startswith("["):
         raise ValueError("email")
     return address
+
+
+# Line breaks of every kind: a one-line field (a name, an organisation, a subject) with one would
+# add lines to the e-mails and headers it is written into.
+LINE_BREAK = re.compile(r"[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]")
+
+
+def is_one_line(text):
+    return not text or LINE_BREAK.search(text) is None
 
 
 # Control characters other than tab and line breaks, the replacement character (what invalid

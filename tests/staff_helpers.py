@@ -1,6 +1,7 @@
 """Signing in as the demo accounts and making requests to act on, for the staff tests."""
 
 import io
+import re
 
 from sqlalchemy import select
 
@@ -49,6 +50,16 @@ def user_id(app, email):
         return db.session.scalar(select(User.id).where(User.email == email))
 
 
+SEEN_VERSION = re.compile(r'name="seen_version" value="(\d+)"')
+
+
+def seen_version(client, request_id, lang="zh"):
+    """The version the request's page shows its reader (1 when the client cannot open it)."""
+    found = SEEN_VERSION.search(client.get(f"/{lang}/staff/requests/{request_id}").get_data(as_text=True))
+    return found[1] if found else "1"
+
+
 def act(client, request_id, action, seen_status, lang="zh", **fields):
+    fields.setdefault("seen_version", seen_version(client, request_id, lang))
     return client.post(f"/{lang}/staff/requests/{request_id}", data={
         "csrf_token": token_for(client, lang), "action": action, "seen_status": seen_status, **fields})

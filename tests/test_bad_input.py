@@ -85,6 +85,10 @@ ENDPOINTS = {
     "accounts.set_password": Endpoint("/{lang}/staff/password/{purpose}/{token}", params=("lang", "purpose", "token"),
                                    post=True, extra={"purpose": "reset", "token": "x" * 40}),
     "accounts.account": Endpoint("/{lang}/staff/account", params=("lang",), post=True, login=COORDINATOR),
+    "accounts.second_step": Endpoint("/{lang}/staff/login/code", params=("lang",), post=True),
+    "accounts.confirm": Endpoint("/{lang}/staff/confirm", params=("lang",), post=True, query=("next",),
+                                 login=COORDINATOR),
+    "accounts.enrol": Endpoint("/{lang}/staff/second-factor", params=("lang",), post=True, login=COORDINATOR),
     "casework.queue": Endpoint("/{lang}/staff/", params=("lang",), login=COORDINATOR,
                             query=("status", "type", "county", "overdue", "page")),
     "casework.detail": Endpoint("/{lang}/staff/requests/{request_id}", params=("lang", "request_id"),
@@ -105,6 +109,9 @@ ENDPOINTS = {
                            extra={"user_id": "2"}),
     "admin.reinvite": Endpoint("/{lang}/admin/users/{user_id}/invite", params=("lang", "user_id"), post=True,
                                login=ADMIN, extra={"user_id": "999999"}),
+    "admin.reset_second_factor": Endpoint("/{lang}/admin/users/{user_id}/second-factor/reset",
+                                          params=("lang", "user_id"), post=True, login=ADMIN,
+                                          extra={"user_id": "999999"}),
     "admin.rules": Endpoint("/{lang}/admin/rules", params=("lang",), login=ADMIN),
     "admin.rule": Endpoint("/{lang}/admin/rules/{rule_id}", params=("lang", "rule_id"), post=True, login=ADMIN,
                            extra={"rule_id": "1"}),
@@ -122,7 +129,9 @@ QUERY_VALUES = [NUL, "a%00b", BAD_UTF8, ASTRAL, "%C2%B2", "%D9%A3",  # "²" and 
                 "%27%20OR%201%3D1%20--", "%22%3B%20DROP%20TABLE%20assistance_request%3B--", "-1",
                 "99999999999999999999"]
 PATH_VALUES = ["..%2f..%2f..%2fetc%2fpasswd", "../../etc/passwd", "..%5c..%5cwindows", "%2e%2e%2f%2e%2e%2f",
-               NUL, "a%00.css", BAD_UTF8, ASTRAL, "x" * 5000, "%3Cscript%3E", "%27--"]
+               NUL, "a%00.css", BAD_UTF8, ASTRAL, "x" * 5000, "%3Cscript%3E", "%27--",
+               # Past PostgreSQL's integer and SQLite's 64 bits: a 404 at routing, never an overflow.
+               "2147483648", "18446744073709551616", "99999999999999999999"]
 SCRIPT = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 OK = {200, 301, 302, 303, 304, 308}
 REFUSED = {400, 404, 405, 413, 429}
@@ -211,10 +220,14 @@ def test_bad_path_parameters(app, name):
     endpoint = ENDPOINTS[name]
     client = client_for(app, endpoint)
     before = stored(app)
+    # A POST-only address answers a GET with 405 whatever its numbers (Werkzeug finds the method
+    # wrong before it converts them); that is an answer too, never a 500.
+    with client.get(expand(endpoint)) as plain:
+        post_only = {405} if plain.status_code == 405 else set()
     for param in endpoint.params:
         for value in PATH_VALUES:
             response = client.get(expand(endpoint, **{param: value}))
-            assert_handled(response, {400, 404, 308})
+            assert_handled(response, {400, 404, 308} | post_only)
             if param == "filename":
                 assert b"root:" not in response.data
     assert stored(app) == before

@@ -21,6 +21,7 @@ def test_production_refuses_the_development_secret(monkeypatch):
 def test_production_starts_with_a_real_secret(monkeypatch, tmp_path):
     monkeypatch.setenv("PORTAL_ENV", "production")
     monkeypatch.setenv("SECRET_KEY", "k" * 40)
+    monkeypatch.setenv("PORTAL_SITE_URL", "https://ip.example")
     monkeypatch.setenv("PORTAL_INSTANCE_DIR", str(tmp_path / "inst"))
     app = create_app()
     assert app.config["PORTAL_ENV"] == "production"

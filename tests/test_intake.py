@@ -187,15 +187,15 @@ def test_the_honeypot_refuses_bots(app, client):
     assert count(app, AssistanceRequest) == before
 
 
-def test_tracking_by_number_and_last_four_digits(app, client):
+def test_tracking_by_number_and_last_six_digits(app, client):
     request = saved_request(app, submit(client, "en", "general"))
     csrf = open_form(client, "en", "general")["csrf_token"]
     found = client.post("/en/requests/track", data={"csrf_token": csrf, "number": request.tracking_number.lower(),
-                                                     "digits": "1234"})
+                                                     "digits": "181234"})
     assert found.status_code == 303 and request.status_token in found.headers["Location"]
     answers = set()
-    for number, digits in ((request.tracking_number, "9999"), ("HS2026-999999", "1234"), ("", ""),
-                           ("x" * 500, "12345")):
+    for number, digits in ((request.tracking_number, "999999"), (request.tracking_number, "1234"),
+                           ("HS2026-999999", "181234"), ("", ""), ("x" * 500, "12345")):
         miss = client.post("/en/requests/track", data={"csrf_token": csrf, "number": number, "digits": digits})
         assert miss.status_code == 404
         answers.add(re.search(r'<div class="error-summary".*?</div>', miss.get_data(as_text=True), re.S).group(0))

@@ -50,7 +50,9 @@ def cluster(tmp_path_factory, postgres_url):
     shared = {"DATABASE_URL": postgres_url, "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379",
               "PORTAL_RATELIMIT_KEY_PREFIX": f"test-two-instances-{uuid.uuid4().hex}",
               "PORTAL_SUBMIT_RATE_LIMIT": "100000 per hour", "PORTAL_TRACK_RATE_LIMIT": f"{TRACK_LIMIT} per minute",
-              "PORTAL_UPLOAD_DIR": root / "shared-uploads", "PORTAL_SITE_URL": "https://portal.example"}
+              "PORTAL_UPLOAD_DIR": root / "shared-uploads", "PORTAL_SITE_URL": "https://portal.example",
+              # One key for both hosts, as docs/deploy.md requires: each would otherwise make its own.
+              "SECRET_KEY": uuid.uuid4().hex * 2}
     hosts, processes = [], []
     for name in ("a", "b"):
         env = portal_env(root / name, **shared)

@@ -4,6 +4,7 @@ import pytest
 
 from portal.validators import (
     credit_check_character,
+    is_one_line,
     mobile_e164,
     normalise_credit_code,
     normalise_email,
@@ -83,6 +84,12 @@ def test_which_numbers_can_take_an_sms(phone, e164):
 @pytest.mark.parametrize(("typed", "ok"), [
     ("zhang@example.com", True), ("张三@例子.中国", True), ("a@b", False), ("no-at.example.com", False),
     ("a b@example.com", False), ("a@example.c", False), ("x" * 250 + "@example.com", False),
+    # Finding 6: one field, one recipient: lists, display names, comments, quoting, line breaks.
+    ("postmaster,me@example.com", False), ("a@example.com,b@example.com", False),
+    ("a@example.com;b@example.com", False), ("Zhang <zhang@example.com>", False), ("<zhang@example.com>", False),
+    ("zhang(comment)@example.com", False), ('"a,b"@example.com', False), ("a@[127.0.0.1]", False),
+    ("a@example.com\r\nBcc: b@example.com", False), ("a@exam\u2028ple.com", False), ("a..b@example.com", False),
+    ("first.last+tag@example.com", True), ("o'brien@example.ie", True),
 ])
 def test_email(typed, ok):
     if ok:
@@ -90,3 +97,11 @@ def test_email(typed, ok):
     else:
         with pytest.raises(ValueError):
             normalise_email(typed)
+
+
+@pytest.mark.parametrize(("text", "ok"), [
+    ("衡水示例公司", True), ("", True), ("tab\tinside", True), ("a\nb", False), ("a\rb", False), ("a\r\n", False),
+    ("a\u2028b", False), ("a\u2029b", False), ("a\x85b", False), ("a\x0bb", False),
+])
+def test_one_line(text, ok):
+    assert is_one_line(text) is ok

@@ -83,8 +83,64 @@ def start_session(user):
     """Sign in with a new session: nothing from before the login survives (a new CSRF token too)."""
     session.clear()
     login_user(SessionUser(user))
-    session["seen"] = int(time.time())
+    session["seen"] = session["confirmed_at"] = int(time.time())  # signing in is a confirmation too
     session.permanent = False
+
+
+CONFIRM_SECONDS = 5 * 60
+
+
+def recently_confirmed():
+    """Whether the password (and the code, when enrolled) was given in the last five minutes: the
+    condition for a requester's export or deletion, a role or e-mail change, a second-factor change."""
+    confirmed = session.get("confirmed_at")
+    return isinstance(confirmed, int) and time.time() - confirmed <= CONFIRM_SECONDS
+
+
+def mark_confirmed():
+    session["confirmed_at"] = int(time.time())
+
+
+def ask_to_confirm():
+    """Off to the confirmation page, and back here afterwards."""
+    return redirect(url_for("accounts.confirm", next=request.path), code=303)
+
+
+def require_confirmation(view):
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if not recently_confirmed():
+            return ask_to_confirm()
+        return view(*args, **kwargs)
+    return wrapped
+
+
+PENDING_SECONDS = 5 * 60  # between the password and the code
+
+
+def second_factor_required():
+    """Every staff sign-in needs a second factor in production; elsewhere an account without one
+    may still sign in with its password (the demo accounts have none)."""
+    return current_app.config.get("SECOND_FACTOR_REQUIRED", current_app.config["PORTAL_ENV"] == "production")
+
+
+def begin_second_step(user, next_url):
+    """The password was right: a fresh session that names the account (and its session version)
+    but signs nobody in until the code is given or, the first time, a factor is enrolled."""
+    session.clear()
+    session["pending"] = {"user": f"{user.id}:{user.session_version}", "at": int(time.time()),
+                          "next": next_url or ""}
+
+
+def pending_user():
+    """The account half signed in by begin_second_step, while that is recent and still valid."""
+    pending = session.get("pending")
+    if not isinstance(pending, dict) or not isinstance(pending.get("at"), int):
+        return None
+    if time.time() - pending["at"] > PENDING_SECONDS:
+        return None
+    loaded = load_user(pending.get("user"))
+    return loaded.user if loaded else None
 
 
 def end_sessions(user):

@@ -2,21 +2,21 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, PasswordField, StringField
+from wtforms import HiddenField, PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 from portal.accounts import passwords
-from portal.forms import REQUIRED, email_check
+from portal.forms import REQUIRED, LineField, email_check
 
 
 class LoginForm(FlaskForm):
-    email = StringField(_l("E-mail address"), validators=[DataRequired(REQUIRED), Length(max=254)])
+    email = LineField(_l("E-mail address"), validators=[DataRequired(REQUIRED), Length(max=254)])
     password = PasswordField(_l("Password"), validators=[DataRequired(REQUIRED), Length(max=passwords.MAX_LENGTH)])
     next = HiddenField()
 
 
 class ResetRequestForm(FlaskForm):
-    email = StringField(_l("E-mail address"), validators=[DataRequired(REQUIRED), Length(max=254), email_check])
+    email = LineField(_l("E-mail address"), validators=[DataRequired(REQUIRED), Length(max=254), email_check])
 
 
 class NewPasswordForm(FlaskForm):
@@ -39,3 +39,23 @@ class NewPasswordForm(FlaskForm):
 class ChangePasswordForm(NewPasswordForm):
     current = PasswordField(_l("Current password"), validators=[DataRequired(REQUIRED),
                                                                  Length(max=passwords.MAX_LENGTH)])
+
+
+class CodeForm(FlaskForm):
+    """The second step of signing in: a code from the authenticator app, or a recovery code."""
+
+    code = LineField(_l("Code"), validators=[DataRequired(REQUIRED), Length(max=20)],
+                     description=_l("The six digits your authenticator app shows now, or one of your recovery codes."))
+
+
+class EnrolForm(FlaskForm):
+    code = LineField(_l("Code from the app"), validators=[DataRequired(REQUIRED), Length(max=20)],
+                     description=_l("After adding the account, type the six digits the app shows."))
+
+
+class ConfirmForm(FlaskForm):
+    """Confirming it is you before a sensitive change: the password, and the code when enrolled."""
+
+    password = PasswordField(_l("Password"), validators=[DataRequired(REQUIRED), Length(max=passwords.MAX_LENGTH)])
+    code = LineField(_l("Code"), validators=[Length(max=20)],
+                     description=_l("The six digits your authenticator app shows now, or one of your recovery codes."))

@@ -66,7 +66,9 @@ def verify(password_hash, password):
 
 
 def _fingerprint(user):
-    material = f"{user.password_hash or ''}|{user.session_version}".encode()
+    # A link stops working when the password, the session version (sign-out everywhere, a role
+    # change) or the e-mail address it was sent to changes.
+    material = f"{user.password_hash or ''}|{user.session_version}|{(user.email or '').lower()}".encode()
     return hashlib.sha256(material).hexdigest()[:16]
 
 

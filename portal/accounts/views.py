@@ -1,17 +1,27 @@
-"""/<lang>/staff/…: sign-in, sign-out, password resets, invitations and one's own account."""
+"""/<lang>/staff/…: sign-in (password, then the second factor), sign-out, password resets,
+invitations and one's own account."""
 
 from datetime import UTC, datetime
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
+from markupsafe import Markup
+from sqlalchemy import or_, select, update
 
-from portal.accounts import auth, links, passwords
-from portal.accounts.forms import ChangePasswordForm, LoginForm, NewPasswordForm, ResetRequestForm
+from portal.accounts import auth, links, passwords, second_factor
+from portal.accounts.forms import (
+    ChangePasswordForm,
+    CodeForm,
+    ConfirmForm,
+    EnrolForm,
+    LoginForm,
+    NewPasswordForm,
+    ResetRequestForm,
+)
 from portal.db import db
 from portal.limits import limiter
-from portal.models import User
+from portal.models import AuditEvent, User
 from portal.web import form_page, private, saved
 
 bp = Blueprint("accounts", __name__, template_folder="templates")
@@ -46,13 +56,109 @@ def login():
         user = db.session.scalar(select(User).where(User.email == email))
         ok = passwords.verify(user.password_hash if user else None, form.password.data)
         if ok and user.active:
-            user.last_login_at = datetime.now(UTC)
-            db.session.commit()
-            auth.start_session(user)
-            return redirect(auth.safe_next(form.next.data, home_for(user)), code=303)
+            if user.totp_secret or auth.second_factor_required():
+                auth.begin_second_step(user, auth.safe_next(form.next.data, ""))
+                return redirect(url_for("accounts.second_step" if user.totp_secret else "accounts.enrol"), code=303)
+            return signed_in(user, form.next.data)
         failed = True  # the same words for an unknown address, a wrong password, a closed account
     status = 200 if request.method == "GET" else (401 if failed else 400)
     return render_template("accounts/login.html", form=form, failed=failed), status
+
+
+def signed_in(user, next_url):
+    user.last_login_at = datetime.now(UTC)
+    db.session.commit()
+    auth.start_session(user)
+    return redirect(auth.safe_next(next_url, home_for(user)), code=303)
+
+
+@bp.route("/login/code", methods=["GET", "POST"])
+@limiter.limit(login_limit, methods=["POST"])
+def second_step():
+    user = auth.pending_user()
+    if user is None or not user.totp_secret:
+        flash(_("Please sign in to continue."), "info")
+        return redirect(url_for("accounts.login"), code=303)
+    form = CodeForm()
+    failed = False
+    if form.validate_on_submit():
+        if accept_code(user, form.code.data):
+            return signed_in(user, session["pending"].get("next"))
+        failed = True
+    return private((render_template("accounts/second_step.html", form=form, failed=failed),
+                    401 if failed else (400 if form.errors else 200)))
+
+
+def accept_code(user, code):
+    """A TOTP code for a later step than the last one accepted, or an unused recovery code. The
+    conditional UPDATE makes a code good once even when two sign-ins race with it."""
+    step = second_factor.matching_step(user.totp_secret, code, user.totp_last_step)
+    if step is not None:
+        return db.session.execute(update(User).where(
+            User.id == user.id, or_(User.totp_last_step.is_(None), User.totp_last_step < step))
+            .values(totp_last_step=step)).rowcount == 1
+    left = second_factor.use_recovery_code(user.recovery_hashes, code)
+    if left is None:
+        return False
+    user.recovery_hashes = left
+    db.session.add(AuditEvent(actor=f"user:{user.id}", action="recovery-code-used", after={"left": len(left)}))
+    return True
+
+
+@bp.route("/confirm", methods=["GET", "POST"])
+@auth.require_role("staff", "coordinator", "admin")
+@limiter.limit(login_limit, methods=["POST"])
+def confirm():
+    """The password again (and a code when enrolled) before a sensitive change; good for five minutes."""
+    user = current_user.user
+    form = ConfirmForm()
+    failed = False
+    if form.validate_on_submit():
+        if passwords.verify(user.password_hash, form.password.data) and (
+                not user.totp_secret or accept_code(user, form.code.data)):
+            db.session.commit()
+            auth.mark_confirmed()
+            return redirect(auth.safe_next(request.args.get("next"), url_for("accounts.account")), code=303)
+        db.session.rollback()
+        failed = True
+    return private((render_template("accounts/confirm.html", form=form, failed=failed, enrolled=bool(user.totp_secret)),
+                    401 if failed else (400 if form.errors else 200)))
+
+
+@bp.route("/second-factor", methods=["GET", "POST"])
+def enrol():
+    """Setting up the authenticator app: at the first sign-in where it is required, or from the
+    account page. Changing an enrolled factor goes through an administrator's reset."""
+    user = current_user.user if current_user.is_authenticated else auth.pending_user()
+    if user is None:
+        return auth.login_manager.unauthorized()
+    if user.totp_secret:
+        return redirect(url_for("accounts.account"), code=303)
+    if current_user.is_authenticated and not auth.recently_confirmed():
+        return auth.ask_to_confirm()  # a second-factor change, in a session perhaps left open
+    secret = session.get("enrol_secret")
+    if not isinstance(secret, str) or len(secret) != 32:
+        secret = session["enrol_secret"] = second_factor.new_secret()
+    form = EnrolForm()
+    failed = False
+    if form.validate_on_submit():
+        step = second_factor.matching_step(secret, form.code.data, 0)
+        if step is not None:
+            codes, hashes = second_factor.new_recovery_codes()
+            user.totp_secret, user.totp_last_step, user.recovery_hashes = secret, step, hashes
+            db.session.add(AuditEvent(actor=f"user:{user.id}", action="second-factor-enrolled", after={"id": user.id}))
+            next_url = (session.get("pending") or {}).get("next")
+            auth.end_sessions(user)  # a new factor: every other session signs in again
+            user.last_login_at = datetime.now(UTC)
+            db.session.commit()
+            auth.start_session(user)
+            return private(render_template("accounts/recovery_codes.html", codes=codes,
+                                           next_url=auth.safe_next(next_url, home_for(user))))
+        failed = True
+    uri = second_factor.enrolment_uri(secret, user.email)
+    qr = Markup(second_factor.qr_svg(uri, _("QR code for your authenticator app")))  # noqa: S704 (segno's SVG)
+    return private((render_template("accounts/enrol.html", form=form, failed=failed, qr=qr, secret=secret),
+                    400 if failed or form.errors else 200))
 
 
 @bp.post("/logout")
@@ -96,6 +202,7 @@ def set_password(purpose, token):
 
 @bp.route("/account", methods=["GET", "POST"])
 @auth.require_role("staff", "coordinator", "admin")
+@limiter.limit(login_limit, methods=["POST"])  # the current-password check is guessed like sign-in
 def account():
     form = ChangePasswordForm()
     user = current_user.user

@@ -3,12 +3,12 @@ save values the rest of the portal understands."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField, SelectChoice, SelectField, StringField
+from wtforms import BooleanField, IntegerField, SelectChoice, SelectField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from portal import validators
 from portal.accounts.auth import ROLES
-from portal.forms import REQUIRED, MultiCheckboxField, choice_list, email_check
+from portal.forms import REQUIRED, LineField, MultiCheckboxField, choice_list, email_check
 from portal.i18n import LANGUAGES, NATIVE_NAME
 from portal.vocab import COUNTIES, INDUSTRIES, INSTITUTION_KINDS, REQUEST_TYPES
 
@@ -16,28 +16,28 @@ ANY = [SelectChoice("", _l("Any"))]
 
 
 class InstitutionForm(FlaskForm):
-    slug = StringField(_l("Short name for addresses"), validators=[
+    slug = LineField(_l("Short name for addresses"), validators=[
         DataRequired(REQUIRED), Length(max=60),
         Regexp(r"^[a-z0-9]+(-[a-z0-9]+)*$", message=_l("Lower-case letters, digits and hyphens only."))],
         description=_l("For example workstation-anping. Lower-case letters, digits and hyphens."))
     kind = SelectField(_l("Kind"), choices=choice_list(INSTITUTION_KINDS))
-    name_zh = StringField(_l("Name in Chinese"), validators=[DataRequired(REQUIRED), Length(max=200)])
-    name_en = StringField(_l("Name in English"), validators=[DataRequired(REQUIRED), Length(max=200)])
+    name_zh = LineField(_l("Name in Chinese"), validators=[DataRequired(REQUIRED), Length(max=200)])
+    name_en = LineField(_l("Name in English"), validators=[DataRequired(REQUIRED), Length(max=200)])
     services = MultiCheckboxField(_l("Request types it handles"), choices=choice_list(REQUEST_TYPES))
     counties = MultiCheckboxField(_l("Counties it serves"), choices=choice_list(COUNTIES),
                                   description=_l("Leave all unticked if it serves the whole city."))
-    email = StringField(_l("E-mail for new requests"), validators=[DataRequired(REQUIRED), Length(max=254),
-                                                                    email_check])
-    phone = StringField(_l("Public telephone"), validators=[Optional(), Length(max=40)],
-                        description=_l("Only a number the institution has published itself."))
-    address_zh = StringField(_l("Address in Chinese"), validators=[Optional(), Length(max=300)])
-    address_en = StringField(_l("Address in English"), validators=[Optional(), Length(max=300)])
+    email = LineField(_l("E-mail for new requests"), validators=[DataRequired(REQUIRED), Length(max=254),
+                                                                  email_check])
+    phone = LineField(_l("Public telephone"), validators=[Optional(), Length(max=40)],
+                      description=_l("Only a number the institution has published itself."))
+    address_zh = LineField(_l("Address in Chinese"), validators=[Optional(), Length(max=300)])
+    address_en = LineField(_l("Address in English"), validators=[Optional(), Length(max=300)])
     active = BooleanField(_l("Active (receives requests and is listed)"), default=True)
 
 
 class UserForm(FlaskForm):
-    email = StringField(_l("E-mail address"), validators=[DataRequired(REQUIRED), Length(max=254), email_check])
-    name = StringField(_l("Name"), validators=[DataRequired(REQUIRED), Length(max=100)])
+    email = LineField(_l("E-mail address"), validators=[DataRequired(REQUIRED), Length(max=254), email_check])
+    name = LineField(_l("Name"), validators=[DataRequired(REQUIRED), Length(max=100)])
     role = SelectField(_l("Role"), choices=choice_list(ROLES))
     institution = SelectField(_l("Institution"), choices=[], validate_choice=False,
                               description=_l("Required for institution staff and coordinators."))
@@ -52,7 +52,7 @@ class RuleForm(FlaskForm):
     county = SelectField(_l("County or district"), choices=ANY + choice_list(COUNTIES))
     industry = SelectField(_l("Industry"), choices=ANY + choice_list(INDUSTRIES))
     institution = SelectField(_l("Institution"), choices=[], validate_choice=False)
-    note = StringField(_l("Note"), validators=[Optional(), Length(max=300)])
+    note = LineField(_l("Note"), validators=[Optional(), Length(max=300)])
     active = BooleanField(_l("Active"), default=True)
 
 
@@ -71,14 +71,14 @@ class IndicatorValueForm(FlaskForm):
     """A newly published value of one of the plan's indicators (checked by indicators.latest)."""
 
     indicator = SelectField(_l("Indicator"), choices=[], validate_choice=False)
-    value = StringField(_l("Value"), validators=[DataRequired(REQUIRED), Length(max=30)],
-                        description=_l("As published, in the indicator's unit; a dot for decimals."))
-    as_of = StringField(_l("Date of the figure"), validators=[DataRequired(REQUIRED), Length(max=10)],
-                        description=_l("YYYY-MM-DD, for example 2025-12-31."))
-    source_title = StringField(_l("Publication"), validators=[DataRequired(REQUIRED), Length(max=300)],
-                               description=_l("The official report or statistical bulletin that gives the figure."))
-    source_url = StringField(_l("Web address of the publication"),
-                             validators=[DataRequired(REQUIRED), Length(max=500)])
+    value = LineField(_l("Value"), validators=[DataRequired(REQUIRED), Length(max=30)],
+                      description=_l("As published, in the indicator's unit; a dot for decimals."))
+    as_of = LineField(_l("Date of the figure"), validators=[DataRequired(REQUIRED), Length(max=10)],
+                      description=_l("YYYY-MM-DD, for example 2025-12-31."))
+    source_title = LineField(_l("Publication"), validators=[DataRequired(REQUIRED), Length(max=300)],
+                             description=_l("The official report or statistical bulletin that gives the figure."))
+    source_url = LineField(_l("Web address of the publication"),
+                           validators=[DataRequired(REQUIRED), Length(max=500)])
 
 
 def contact_check(form, field):
@@ -93,6 +93,6 @@ def contact_check(form, field):
 
 
 class RequesterForm(FlaskForm):
-    email = StringField(_l("The requester's e-mail address or phone number"),
-                        validators=[DataRequired(REQUIRED), Length(max=254), contact_check])
+    email = LineField(_l("The requester's e-mail address or phone number"),
+                      validators=[DataRequired(REQUIRED), Length(max=254), contact_check])
     confirm = BooleanField(_l("I have checked the requester's identity and want to delete this data"))

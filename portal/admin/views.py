@@ -133,6 +133,10 @@ def user(user_id):
         elif record is not None and record.id == current_user.id and not (form.role.data == "admin"
                                                                           and form.active.data):
             form.role.errors = [_("You cannot remove your own administrator access.")]
+        elif record is not None and (record.role != form.role.data or record.email != email) \
+                and not auth.recently_confirmed():
+            flash(_("To change someone's role or e-mail address, give your password again first."), "info")
+            return auth.ask_to_confirm()
         else:
             before = snapshot(record, USER_FIELDS) if record else None
             if record is None:
@@ -141,14 +145,32 @@ def user(user_id):
             was_active = record.active if before else True
             record.email, record.name, record.role = email, form.name.data.strip(), form.role.data
             record.institution_id, record.lang, record.active = institution_id, form.lang.data, form.active.data
-            if before and (was_active and not record.active or before["role"] != record.role):
-                auth.end_sessions(record)  # a closed account or a new role signs in again
+            if before and (was_active and not record.active or before["role"] != record.role
+                           or before["email"] != record.email):
+                # A closed account, a new role or a new address signs in again; the session version
+                # is in every password link too, so links sent before stop working.
+                auth.end_sessions(record)
             if before is None:
                 db.session.flush()  # the invitation link names the new account's id
                 send_account_link(record, "invite")
             save_audited("user", before, record, USER_FIELDS, created="user-invited")
             return saved(_("Invitation sent.") if before is None else _("Saved."), url_for("admin.users"))
     return form_page("admin/user_form.html", form=form, record=record)
+
+
+@bp.post("/users/<int:user_id>/second-factor/reset")
+@auth.require_confirmation
+def reset_second_factor(user_id):
+    """An administrator's reset of someone's second factor (a lost phone): audited, and every
+    session of that account ends; they enrol again at their next sign-in."""
+    record = record_or_404(User, user_id)
+    if record.totp_secret:
+        record.totp_secret, record.totp_last_step, record.recovery_hashes = None, None, []
+        auth.end_sessions(record)
+        audit("second-factor-reset", None, {"id": record.id})
+        db.session.commit()
+        flash(_("The second step was reset. They set it up again at their next sign-in."), "success")
+    return redirect(url_for("admin.user", user_id=record.id), code=303)
 
 
 @bp.post("/users/<int:user_id>/invite")
@@ -265,6 +287,7 @@ def indicators():
 # A requester's data (PIPL: copy and deletion on request)
 
 @bp.route("/requesters", methods=["GET", "POST"])
+@auth.require_confirmation  # a requester's personal data leaves or goes: the password again first
 def requesters():
     form = RequesterForm()
     found = None

@@ -2,16 +2,16 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, RadioField, StringField
+from wtforms import BooleanField, RadioField
 from wtforms.validators import DataRequired, Length
 
-from portal.forms import REQUIRED, MultiCheckboxField, choice_list, email_check, honeypot_check, pairs
+from portal.forms import REQUIRED, LineField, MultiCheckboxField, choice_list, email_check, honeypot_check, pairs
 from portal.vocab import INDUSTRIES, REGIONS
 
 
 class SubscribeForm(FlaskForm):
-    email = StringField(_l("E-mail"), validators=[DataRequired(REQUIRED), Length(max=254), email_check],
-                        description=_l("We send a link to this address; nothing is sent until you open it."))
+    email = LineField(_l("E-mail"), validators=[DataRequired(REQUIRED), Length(max=254), email_check],
+                      description=_l("We send a link to this address; nothing is sent until you open it."))
     industries = MultiCheckboxField(_l("Industries (optional)"), choices=choice_list(INDUSTRIES),
                                     description=_l("Choose none to receive alerts for every industry."))
     regions = MultiCheckboxField(_l("Markets (optional)"), choices=choice_list(REGIONS),
@@ -24,4 +24,4 @@ class SubscribeForm(FlaskForm):
     consent = BooleanField(_l("I agree that the portal keeps my e-mail address and choices to send me these alerts, "
                               "as the privacy notice explains, until I unsubscribe."),
                            validators=[DataRequired(_l("Please agree, or we cannot send you alerts."))])
-    website = StringField(_l("Leave this field empty"), validators=[honeypot_check])
+    website = LineField(_l("Leave this field empty"), validators=[honeypot_check])

@@ -2,8 +2,10 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, SelectField, TextAreaField
 from wtforms.validators import Length
+
+from portal.forms import LineField
 
 
 class ActionForm(FlaskForm):
@@ -11,10 +13,11 @@ class ActionForm(FlaskForm):
 
     action = HiddenField()
     seen_status = HiddenField()
+    seen_version = HiddenField()  # the request's version when the page was shown
     text = TextAreaField(_l("Text"), validators=[Length(max=5000, message=_l("Keep it under %(max)d characters."))])
     institution = SelectField(_l("Institution"), choices=[], validate_choice=False)
     # A recorded call: when it took place (Beijing time, the browser's date and time picker).
-    called_at = StringField(_l("When you called"), validators=[Length(max=20)])
+    called_at = LineField(_l("When you called"), validators=[Length(max=20)])
 
 
 class QueueFilterForm(FlaskForm):

@@ -1,8 +1,11 @@
 """Acting on requests: each action one transaction, with its audit event and its e-mails.
 
-Views call act(); the table in workflow.py decides what is allowed. A request is read with
-FOR UPDATE (PostgreSQL) before it changes, and the form carries the status the member of staff
-saw: when someone else changed the request in the meantime, nothing happens and they are told.
+Views call act(); the table in workflow.py decides what is allowed. Each action is a
+compare-and-set: the form carries the status and version the member of staff saw, the write
+transaction begins immediately on SQLite (portal.db.begin_write) and locks the row on PostgreSQL,
+and a conditional UPDATE finds the request only at the version seen. Of two actions released
+together exactly one applies; the other changes nothing (no event, routing or e-mail) and its
+author is told the request changed meanwhile.
 """
 
 from dataclasses import dataclass
@@ -12,10 +15,10 @@ from flask import current_app
 from sqlalchemy import case, func, select, update
 
 from portal.casework import workflow
-from portal.db import as_utc, db
+from portal.db import as_utc, begin_write, db
 from portal.institutions import assignment
 from portal.institutions.routing import Assignment
-from portal.models import AssistanceRequest, AuditEvent, Institution, OutboxMessage, User
+from portal.models import AssistanceRequest, AuditEvent, Institution, OutboxMessage, RoutingDecision, User
 from portal.notify import messages, sms
 from portal.web import status_url
 
@@ -62,20 +65,38 @@ def visible_requests(actor):
 def find_visible(actor, request_id, for_update=False):
     query = visible_requests(actor).where(AssistanceRequest.id == request_id)
     if for_update:
-        query = query.with_for_update()
+        # populate_existing: the view may have read this request already in this session, and
+        # the locked read must replace that copy with what is in the database now.
+        query = query.with_for_update().execution_options(populate_existing=True)
     return db.session.scalar(query)
 
 
-def act(actor, request_id, action, *, seen_status, text="", institution_id=None, called_at=None, now=None):
-    """Apply `action` to a request `actor` can see. Returns the request; raises ActionRefused, or
-    NotVisible when the actor cannot see it.
-    Commits on success, rolls back on refusal."""
+def once_held(actor, request_id):
+    """Whether the actor's institution was given this request at some time: such a person, acting
+    on a request passed on meanwhile, is told it changed (409); anyone else gets the 404 of a
+    request that is not theirs, which says nothing about whether it exists."""
+    if actor.institution_id is None:
+        return False
+    declined_by = db.session.scalar(select(AssistanceRequest.declined_by).where(AssistanceRequest.id == request_id))
+    if declined_by and actor.institution_id in declined_by:
+        return True
+    return db.session.scalar(select(RoutingDecision.id).where(
+        RoutingDecision.request_id == request_id, RoutingDecision.institution_id == actor.institution_id)
+        .limit(1)) is not None
+
+
+def act(actor, request_id, action, *, seen_status, seen_version, text="", institution_id=None, called_at=None,
+        now=None):
+    """Apply `action` to a request `actor` can see, if it is still at `seen_status` and
+    `seen_version`. Returns the request; raises ActionRefused, or NotVisible when the actor cannot
+    see it. Commits on success, rolls back on refusal."""
     now = now or datetime.now(UTC)
     try:
+        begin_write()
         request = find_visible(actor, request_id, for_update=True)
         if request is None:
             raise NotVisible(request_id)
-        if request.status != seen_status:
+        if request.status != seen_status or request.version != seen_version:
             raise ActionRefused("changed")
         if not workflow.allowed(action, request.status, actor.role):
             raise ActionRefused("not-allowed")
@@ -88,12 +109,27 @@ def act(actor, request_id, action, *, seen_status, text="", institution_id=None,
         arrived = as_utc(request.created_at).replace(second=0, microsecond=0)
         if action == "call" and (called_at is None or not arrived <= called_at <= now):
             raise ActionRefused("call-time")
+        _claim(request, transition)
         _apply(request, action, transition, actor, text, institution_id, called_at or now, now)
         db.session.commit()
         return request
     except BaseException:
         db.session.rollback()
         raise
+
+
+def _claim(request, transition):
+    """The compare-and-set, before anything else is written: the row is found only at the version
+    this transaction read. An action that changes the status or the institution raises the
+    version, so a second one released at the same moment finds nothing and is refused; notes
+    and replies leave it, so they never refuse each other."""
+    step = 1 if transition.to_status else 0
+    claimed = db.session.execute(
+        update(AssistanceRequest)
+        .where(AssistanceRequest.id == request.id, AssistanceRequest.version == request.version)
+        .values(version=AssistanceRequest.version + step)).rowcount
+    if claimed != 1:
+        raise ActionRefused("changed")
 
 
 def _apply(request, action, transition, actor, text, institution_id, responded_at, now):

@@ -156,7 +156,7 @@ def detail(request_id, form=None, refusal=None):
 def act(request_id):
     actor = service.Actor.of(current_user)
     if service.find_visible(actor, request_id) is None:
-        abort(404)
+        return passed_on(actor, request_id)
     form = ActionForm()
     if not form.validate_on_submit():
         return detail(request_id, form=form, refusal=_("Please check the text: %(problem)s",
@@ -168,16 +168,28 @@ def act(request_id):
     except ValueError:
         return detail(request_id, form=form, refusal=REFUSALS["call-time"]())
     try:
-        service.act(actor, request_id, form.action.data, seen_status=form.seen_status.data, text=form.text.data,
+        service.act(actor, request_id, form.action.data, seen_status=form.seen_status.data,
+                    seen_version=whole_number(form.seen_version.data, 1), text=form.text.data,
                     institution_id=institution_id, called_at=called_at)
     except service.ActionRefused as refused:
         return detail(request_id, form=form, refusal=REFUSALS[refused.reason]())
     except service.NotVisible:
-        abort(404)
+        return passed_on(actor, request_id)
     flash(_("Done: %(action)s.", action=action_labels().get(form.action.data, form.action.data)), "success")
     if service.find_visible(actor, request_id) is None:  # declined or reassigned away from this institution
         return redirect(url_for("casework.queue"), code=303)
     return redirect(url_for("casework.detail", request_id=request_id), code=303)
+
+
+def passed_on(actor, request_id):
+    """A request the actor cannot act on: passed to another institution while they were reading
+    it (409, told so), or never theirs (404)."""
+    if not service.once_held(actor, request_id):
+        abort(404)
+    return private((render_template("error.html", code=409, title=_("This request has changed"),
+                                    explanation=_("Someone changed this request while you were reading it: it is "
+                                                  "no longer in your queue, and what you did was not applied."),
+                                    incident=None), 409))
 
 
 @bp.get("/requests/<int:request_id>/attachments/<int:attachment_id>")

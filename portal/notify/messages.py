@@ -27,8 +27,26 @@ def acknowledgement(request, status_url):
         if institution:
             lines.append(_("It has been passed to %(institution)s, which will contact you.", institution=institution))
         lines += [
-            _("You can also check progress on the portal with the tracking number and the last four digits of "
+            _("You can also check progress on the portal with the tracking number and the last six digits of "
               "your phone number."),
+            "",
+            _("Hengshui IP Service Portal"),
+        ]
+        return subject, "\n".join(str(line) for line in lines)
+
+
+def tracking_locked(request, minutes, status_url):
+    """To the requester: someone gave wrong phone digits for their tracking number several times."""
+    with force_locale(request.lang):
+        subject = _("Tracking of your request %(number)s is locked for a while", number=request.tracking_number)
+        lines = [
+            _("Dear %(name)s,", name=request.contact_name),
+            "",
+            _("Someone gave the wrong phone digits for tracking number %(number)s several times on the portal's "
+              "tracking page, so tracking by this number is locked for %(minutes)s minutes.",
+              number=request.tracking_number, minutes=minutes),
+            _("If that was you, wait and try again, or use your own link, which always works: %(url)s", url=status_url),
+            _("If it was not you, you need do nothing: nobody can see your request without the right digits."),
             "",
             _("Hengshui IP Service Portal"),
         ]

@@ -12,14 +12,22 @@ from wtforms import (
     MultipleFileField,
     RadioField,
     SelectField,
-    StringField,
     TextAreaField,
 )
 from wtforms.fields.core import UnboundField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from portal import validators
-from portal.forms import REQUIRED, UNREADABLE, MultiCheckboxField, choice_list, email_check, honeypot_check, pairs
+from portal.forms import (
+    REQUIRED,
+    UNREADABLE,
+    LineField,
+    MultiCheckboxField,
+    choice_list,
+    email_check,
+    honeypot_check,
+    pairs,
+)
 from portal.requests.choices import APPLICANT_KINDS
 from portal.vocab import COUNTIES, INDUSTRIES
 
@@ -68,17 +76,17 @@ class RequestForm(FlaskForm):
     form_token = HiddenField()
     applicant_kind = RadioField(_l("Who is asking?"), choices=choice_list(APPLICANT_KINDS),
                                 validators=[InputRequired(REQUIRED)], default="enterprise")
-    organisation = StringField(_l("Name of your enterprise, school or organisation"),
+    organisation = LineField(_l("Name of your enterprise, school or organisation"),
                                validators=[DataRequired(REQUIRED), Length(max=200)])
-    credit_code = StringField(_l("Unified social credit code"), validators=[credit_code_check],
+    credit_code = LineField(_l("Unified social credit code"), validators=[credit_code_check],
                               description=_l("18 characters, on your business licence. Not needed for schools."))
-    contact_name = StringField(_l("Contact person"), validators=[DataRequired(REQUIRED), Length(max=100)])
+    contact_name = LineField(_l("Contact person"), validators=[DataRequired(REQUIRED), Length(max=100)])
     # At least one of phone and e-mail (validate() below): many owners have no e-mail address.
-    phone = StringField(_l("Phone"), validators=[optional_phone_check],
+    phone = LineField(_l("Phone"), validators=[optional_phone_check],
                         description=_l("A mobile or a landline with its area code; abroad, start with + and the "
-                                       "country code. With the last four digits you can check your request's "
+                                       "country code. With the last six digits you can check your request's "
                                        "progress."))
-    email = StringField(_l("E-mail (optional if you give a phone number)"), validators=[optional_email_check],
+    email = LineField(_l("E-mail (optional if you give a phone number)"), validators=[optional_email_check],
                         description=_l("We send your tracking number, your private status link and replies "
                                        "here."))
     # Only where it applies: a buyer abroad or a firm from elsewhere has no county here (routing
@@ -104,7 +112,7 @@ class RequestForm(FlaskForm):
                                   "received, when an institution writes and when it is answered or closed. "
                                   "I can stop them on the request's status page."))
     # Hidden from people (CSS and aria-hidden); a bot that fills every field is refused.
-    website = StringField(_l("Leave this field empty"), validators=[honeypot_check])
+    website = LineField(_l("Leave this field empty"), validators=[honeypot_check])
 
     def ensure_form_token(self):
         # A missing or forged token (not one the portal made) is replaced: the request is still
@@ -135,7 +143,7 @@ class PledgeFinancingForm(RequestForm):
         ("trademark", _l("Trademarks")),
         ("both", _l("Both"))),
         validators=[InputRequired(REQUIRED)])
-    amount = StringField(_l("Loan amount you have in mind (optional)"), validators=[Optional(), Length(max=50)])
+    amount = LineField(_l("Loan amount you have in mind (optional)"), validators=[Optional(), Length(max=50)])
 
 
 class TrademarkGIForm(RequestForm):
@@ -143,7 +151,7 @@ class TrademarkGIForm(RequestForm):
         ("trademark", _l("Registering a trademark")),
         ("gi", _l("A geographical indication")),
         ("collective", _l("A collective or certification mark"))), validators=[InputRequired(REQUIRED)])
-    mark = StringField(_l("The mark or product name (optional)"), validators=[Optional(), Length(max=100)])
+    mark = LineField(_l("The mark or product name (optional)"), validators=[Optional(), Length(max=100)])
 
 
 class CopyrightSoftwareForm(RequestForm):
@@ -154,7 +162,7 @@ class CopyrightSoftwareForm(RequestForm):
 
 
 class OverseasRiskForm(RequestForm):
-    region = StringField(_l("Country or region concerned"), validators=[DataRequired(REQUIRED), Length(max=100)])
+    region = LineField(_l("Country or region concerned"), validators=[DataRequired(REQUIRED), Length(max=100)])
     deadline = DateField(_l("Deadline, if there is one (optional)"), validators=[Optional()],
                          description=_l("For example a date to answer a court, customs or a trade fair."))
 
@@ -165,13 +173,13 @@ class RightsProtectionForm(RequestForm):
         ("trademark", _l("Trademark")),
         ("copyright", _l("Copyright")),
         ("unsure", _l("Not sure"))), validators=[InputRequired(REQUIRED)])
-    where = StringField(_l("Where did you find the infringement? (optional)"),
-                        validators=[Optional(), Length(max=200)],
-                        description=_l("A market, a shop, a website or online store, a trade fair…"))
+    where = LineField(_l("Where did you find the infringement? (optional)"),
+                      validators=[Optional(), Length(max=200)],
+                      description=_l("A market, a shop, a website or online store, a trade fair…"))
 
 
 class PatentAdviceForm(RequestForm):
-    technology = StringField(_l("Technical field"), validators=[DataRequired(REQUIRED), Length(max=200)])
+    technology = LineField(_l("Technical field"), validators=[DataRequired(REQUIRED), Length(max=200)])
 
 
 class SchoolVisitForm(RequestForm):
@@ -190,7 +198,7 @@ class SchoolVisitForm(RequestForm):
         InputRequired(_l("Please give the number of pupils, as a whole number.")),
         NumberRange(min=1, max=5000, message=_l("Give a number of pupils between %(min)s and %(max)s."))],
         description=_l("Roughly how many pupils will take part."))
-    preferred_dates = StringField(_l("Preferred dates"), validators=[DataRequired(REQUIRED), Length(max=200)],
+    preferred_dates = LineField(_l("Preferred dates"), validators=[DataRequired(REQUIRED), Length(max=200)],
                                   description=_l("For example: any Tuesday afternoon in March."))
 
 

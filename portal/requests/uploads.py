@@ -3,7 +3,9 @@ random names. The original file name is kept as data only (secure_filename would
 Chinese name), and files are only ever served as downloads to authorised staff."""
 
 import os
+import re
 import secrets
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,8 +19,17 @@ SIGNATURES = (
 )
 
 
+# The extension each checked type is saved and downloaded with: the name never decides the type.
+EXTENSIONS = {"application/pdf": (".pdf",), "image/jpeg": (".jpg", ".jpeg"), "image/png": (".png",)}
+# A file that is also a web page (a PNG with an HTML tail, a PDF/HTML polyglot) is refused: some
+# viewer or proxy may yet treat it as HTML. Markers long enough never to occur by chance in
+# compressed image or PDF data.
+HTML_MARKERS = re.compile(rb"<(?:!doctype\s+html|html|head|body|script|iframe|svg|object|embed|meta|frameset)[\s/>]"
+                          rb"|javascript:", re.IGNORECASE)
+
+
 class UploadRefused(ValueError):
-    """reason: too-many, too-large, empty, type; the form says it in the user's language."""
+    """reason: too-many, too-large, empty, type, html; the form says it in the user's language."""
 
     def __init__(self, reason, name=""):
         super().__init__(reason)
@@ -56,8 +67,25 @@ def check_uploads(files):
         content_type = sniff(data[:16])
         if content_type is None:
             raise UploadRefused("type", name)
-        checked.append(CheckedUpload(name or "attachment", content_type, data))
+        if HTML_MARKERS.search(data):
+            raise UploadRefused("html", name)
+        checked.append(CheckedUpload(attachment_name(name, content_type), content_type, data))
     return checked
+
+
+def attachment_name(name, content_type):
+    """The name a checked file is kept and downloaded under: without format characters (Unicode
+    Cf: U+202E would show "gpj.exe" as "exe.jpg") or control characters, and ending in the
+    extension of the type its bytes were checked as."""
+    name = "".join(ch for ch in name if unicodedata.category(ch) not in ("Cf", "Cc")).strip()
+    stem, dot, extension = name.rpartition(".")
+    if not dot:
+        stem, extension = name, ""
+    allowed = EXTENSIONS[content_type]
+    if f".{extension.lower()}" in allowed and stem.strip(" ."):
+        return name
+    stem = (stem if dot else name).strip(" .") or "attachment"
+    return stem[:250] + allowed[0]
 
 
 def store(upload_dir, upload):

@@ -1,6 +1,5 @@
 """/<lang>/requests/…: choose a type, fill the form, see the status, look a request up."""
 
-import hmac
 
 from flask import Blueprint, abort, current_app, g, redirect, render_template, request
 from flask_babel import gettext as _
@@ -10,7 +9,7 @@ from portal.content import current_catalog, privacy_version
 from portal.db import db
 from portal.limits import configured, limiter
 from portal.models import AssistanceRequest, Institution
-from portal.requests import service
+from portal.requests import service, tracking
 from portal.requests.forms import FORMS, RequesterMessageForm, StopSmsForm, own_fields
 from portal.requests.uploads import MAX_BYTES, MAX_FILES, UploadRefused, check_uploads
 from portal.validators import has_unreadable_characters, is_token
@@ -27,6 +26,8 @@ UPLOAD_MESSAGES = {
     "too-large": lambda name: _("“%(name)s” is larger than %(size)s MB.", name=name, size=MAX_BYTES // 2**20),
     "empty": lambda name: _("“%(name)s” is empty.", name=name),
     "type": lambda name: _("“%(name)s” is not a PDF, JPEG or PNG file.", name=name),
+    "html": lambda name: _("“%(name)s” contains a web page as well as a document or picture, so it cannot be "
+                           "accepted. Please save it again as a plain PDF, JPEG or PNG file.", name=name),
 }
 
 
@@ -204,16 +205,16 @@ def stop_sms(token):
 @limiter.limit(configured("TRACK_RATE_LIMIT"), methods=["POST"])
 def track():
     number = (request.form.get("number") or "").strip().upper()[:20]
-    digits = (request.form.get("digits") or "").strip()[:4]
+    digits = (request.form.get("digits") or "").strip()[:tracking.DIGITS]
     if has_unreadable_characters(number) or has_unreadable_characters(digits):
         number, digits = "", ""  # PostgreSQL refuses NUL in a query; such a number matches nothing anyway
     not_found = False
     if request.method == "POST":
-        req = db.session.scalar(select(AssistanceRequest).where(AssistanceRequest.tracking_number == number)) \
-            if number else None
-        # The same answer for an unknown number and a wrong phone: the form reveals nothing.
-        if req is not None and len(digits) == 4 and hmac.compare_digest(req.phone[-4:], digits):
+        # The same answer for an unknown number, wrong digits and a locked number: it reveals nothing.
+        req = tracking.find(number, digits)
+        if req is not None:
             return redirect(status_url(req), code=303)
         not_found = True
-    return private((render_template("requests/track.html", number=number, not_found=not_found),
-                    404 if not_found else 200))
+    return private((render_template("requests/track.html", number=number, not_found=not_found,
+                                    digits=tracking.DIGITS, misses=tracking.MAX_MISSES,
+                                    hours=tracking.LOCK_MINUTES // 60), 404 if not_found else 200))

@@ -89,3 +89,41 @@ def test_staff_and_admin_pages_are_accessible(page, lang):
                  "/admin/rules/try?request_type=general&county=anping&industry=other"):
         page.goto(f"/{lang}{path}", wait_until="networkidle")
         assert run_axe(page) == [], path
+
+
+def test_second_factor_pages_are_accessible_and_work_without_javascript(browser, server):
+    """Enrolment (QR code as SVG, the key as text), the recovery codes, the code step and the
+    confirmation page, in both languages, checked by axe."""
+    import pyotp  # noqa: PLC0415
+
+    page = browser.new_context(base_url=server).new_page()
+    sign_in(page, "staff-center@demo.invalid", "en")
+    page.goto("/en/staff/second-factor", wait_until="networkidle")
+    assert run_axe(page) == []
+    secret = page.locator("code.secret-key").inner_text()
+    page.locator("#code").fill(pyotp.TOTP(secret).now())
+    page.locator("#code").press("Enter")
+    page.wait_for_load_state("networkidle")
+    codes = page.locator(".recovery-codes code").all_inner_texts()
+    assert len(codes) == 10 and run_axe(page) == []
+    for lang in ("zh", "en"):
+        page.goto(f"/{lang}/staff/confirm", wait_until="networkidle")
+        assert run_axe(page) == []
+    page.goto("/en/staff/account")
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_url(re.compile(r".*/staff/login$"))
+    for lang, code in (("zh", codes[0]), ("en", codes[1])):
+        page.goto(f"/{lang}/staff/login")
+        page.locator("#email").fill("staff-center@demo.invalid")
+        page.locator("#password").fill(DEMO_PASSWORD)
+        page.locator("#password").press("Enter")
+        page.wait_for_url(re.compile(r".*/staff/login/code$"))
+        page.wait_for_load_state("networkidle")
+        assert run_axe(page) == []
+        page.locator("#code").fill(code)
+        page.locator("#code").press("Enter")
+        page.wait_for_url(re.compile(r".*/staff/$"))
+        page.goto(f"/{lang}/staff/account")
+        page.get_by_role("button", name="退出登录" if lang == "zh" else "Sign out").click()
+        page.wait_for_url(re.compile(r".*/staff/login$"))
+    page.context.close()

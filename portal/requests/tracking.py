@@ -1,0 +1,64 @@
+"""The tracking page's check: a tracking number and the last six digits of the phone number.
+
+Tracking numbers are sequential, so the second secret carries the protection, and it is counted
+per number, not per address (offices, schools and mobile carriers share one address): after
+MAX_MISSES wrong answers a number is locked for LOCK_MINUTES, whatever the digits then say, and
+the requester is told by e-mail (their own status link keeps working). The counters change by
+conditional UPDATEs, so workers and hosts guessing at once still count every miss and lock once.
+"""
+
+import hmac
+from datetime import UTC, datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import or_, select, update
+
+from portal.db import as_utc, db
+from portal.models import AssistanceRequest, OutboxMessage
+from portal.notify import messages
+from portal.web import status_url
+
+DIGITS = 6
+MAX_MISSES = 5
+LOCK_MINUTES = 60
+
+
+def digits_match(phone, digits):
+    return len(digits) == DIGITS and digits.isascii() and digits.isdigit() and \
+        hmac.compare_digest(phone[-DIGITS:], digits)
+
+
+def find(number, digits, now=None):
+    """The request `number` and `digits` open, or None (unknown, wrong or locked: one answer).
+    Commits the miss counters."""
+    now = now or datetime.now(UTC)
+    request = db.session.scalar(select(AssistanceRequest).where(AssistanceRequest.tracking_number == number)) \
+        if number else None
+    if request is None:
+        return None
+    locked = request.track_locked_until is not None and as_utc(request.track_locked_until) > now
+    if not locked and digits_match(request.phone, digits):
+        if request.track_misses:
+            db.session.execute(update(AssistanceRequest).where(AssistanceRequest.id == request.id)
+                               .values(track_misses=0))
+            db.session.commit()
+        return request
+    if not locked:
+        _miss(request, now)
+    return None
+
+
+def _miss(request, now):
+    table = AssistanceRequest
+    db.session.execute(update(table).where(table.id == request.id).values(track_misses=table.track_misses + 1))
+    # Exactly one of several processes seeing the last miss locks the number and sends the e-mail.
+    claimed = db.session.execute(
+        update(table).where(table.id == request.id, table.track_misses >= MAX_MISSES,
+                            or_(table.track_locked_until.is_(None), table.track_locked_until <= now))
+        .values(track_misses=0, track_locked_until=now + timedelta(minutes=LOCK_MINUTES))).rowcount
+    if claimed == 1:
+        subject, body = messages.tracking_locked(request, LOCK_MINUTES, status_url(request, external=True))
+        db.session.add(OutboxMessage(request_id=request.id, purpose=f"track-locked-{int(now.timestamp())}",
+                                     recipient=request.email, subject=subject, body=body))
+    db.session.commit()
+    current_app.logger.info("tracking: a wrong answer for one request%s", " (now locked)" if claimed else "")
