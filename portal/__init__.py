@@ -30,6 +30,7 @@ from portal import (
     page_cache,
     pages,
     privacy,
+    ratings,
     reports,
     requests,
     search,
@@ -75,6 +76,7 @@ def create_app(config=None):
     institutions.init_app(app)
     accounts.init_app(app)
     casework.init_app(app)
+    ratings.init_app(app)
     admin.init_app(app)
     notify.init_app(app)
     alerts.init_app(app, csrf)

@@ -77,6 +77,8 @@ ENDPOINTS = {
     "requests.stop_sms": Endpoint("/{lang}/requests/status/{token}/stop-sms", params=("lang", "token"),
                                   post=True, extra={"token": "x" * 43}),
     "requests.track": Endpoint("/{lang}/requests/track", params=("lang",), post=True),
+    "ratings.rate": Endpoint("/{lang}/requests/rate/{token}", params=("lang", "token"), post=True,
+                             extra={"token": "x" * 43}),
     "site.area_root": Endpoint("/staff/"),
     # The staff area: the sign-in pages are open; the rest is behind a login.
     "accounts.login": Endpoint("/{lang}/staff/login", params=("lang",), post=True, query=("next",)),
@@ -95,6 +97,9 @@ ENDPOINTS = {
                                  params=("lang", "request_id", "attachment_id"), login=COORDINATOR,
                                  extra={"request_id": "1", "attachment_id": "1"}),
     "casework.export": Endpoint("/{lang}/staff/export.csv", params=("lang",), login=COORDINATOR),
+    "ratings.follow_ups": Endpoint("/{lang}/staff/follow-ups/", params=("lang",), login=COORDINATOR),
+    "ratings.follow_up": Endpoint("/{lang}/staff/follow-ups/{follow_up_id}", params=("lang", "follow_up_id"),
+                                        post=True, login=COORDINATOR, extra={"follow_up_id": "1"}),
     "admin.index": Endpoint("/{lang}/admin/", params=("lang",), login=ADMIN),
     "admin.institutions": Endpoint("/{lang}/admin/institutions", params=("lang",), login=ADMIN),
     "admin.institution": Endpoint("/{lang}/admin/institutions/{institution_id}",

@@ -8,7 +8,7 @@ saw: when someone else changed the request in the meantime, nothing happens and 
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from flask import current_app
+from flask import current_app, url_for
 from sqlalchemy import case, func, select, update
 
 from portal.casework import workflow
@@ -143,6 +143,15 @@ def _apply(request, action, transition, actor, text, institution_id, responded_a
         if request.email:
             db.session.add(OutboxMessage(request_id=request.id, purpose=f"reply-{event.id}",
                                          recipient=request.email, subject=subject, body=body))
+    if action in ("answer", "close", "close-unanswered") and request.email and db.session.scalar(
+            select(OutboxMessage.id).where(OutboxMessage.request_id == request.id,
+                                           OutboxMessage.purpose == "rating-invitation")) is None:
+        # 好差评: asked once, when the matter is first answered or closed, by e-mail (the answered
+        # and closed SMS ask too; the status page shows the button).
+        rate_url = site_url + url_for("ratings.rate", lang=request.lang, token=request.status_token)
+        subject, body = messages.rating_invitation(request, rate_url)
+        db.session.add(OutboxMessage(request_id=request.id, purpose="rating-invitation",
+                                     recipient=request.email, subject=subject, body=body))
     sms_template = SMS_ON.get(action)
     if sms_template:
         db.session.flush()

@@ -37,13 +37,13 @@ TEMPLATES = {t.name: t for t in (
                 "New message on your request ${number}. Read it at {track} (number and last 4 digits "
                 "of your phone)."),
     SmsTemplate("answered", ("number",),
-                "您的服务申请${number}已答复，请凭编号和手机号后四位在{track}查看。",
-                "Your request ${number} has been answered. Read it at {track} (number and last 4 "
-                "digits of your phone)."),
+                "您的服务申请${number}已答复，请凭编号和手机号后四位在{track}查看并评价。",
+                "Your request ${number} has been answered. Read and rate it at {track} (number and "
+                "last 4 digits of your phone)."),
     SmsTemplate("closed", ("number",),
-                "您的服务申请${number}已办结，请凭编号和手机号后四位在{track}查看。",
-                "Your request ${number} has been closed. See it at {track} (number and last 4 digits "
-                "of your phone)."),
+                "您的服务申请${number}已办结，请凭编号和手机号后四位在{track}查看并评价。",
+                "Your request ${number} has been closed. See and rate it at {track} (number and last "
+                "4 digits of your phone)."),
 )}
 
 

@@ -151,7 +151,7 @@ def status_page(req, message_form=None, code=200):
                            submitted=request.args.get("submitted") == "1",
                            type_label=REQUEST_TYPES[req.request_type], stop_form=StopSmsForm(),
                            message_form=message_form or RequesterMessageForm(),
-                           sent=request.args.get("sent") == "1"), code
+                           sent=request.args.get("sent") == "1", rated=request.args.get("rated") == "1"), code
 
 
 @bp.route("/status/<token>/message", methods=["GET", "POST"])
