@@ -22,6 +22,7 @@ from portal import (
     education,
     errors,
     healthcheck,
+    hotline,
     i18n,
     indicators,
     institutions,
@@ -77,6 +78,7 @@ def create_app(config=None):
     accounts.init_app(app)
     casework.init_app(app)
     ratings.init_app(app)
+    hotline.init_app(app)
     admin.init_app(app)
     notify.init_app(app)
     alerts.init_app(app, csrf)

@@ -24,6 +24,12 @@ def now():
     return datetime.now(UTC)
 
 
+def tracking_number_for(request):
+    """HS<year>-<id, six digits>: from the database's own key, unique across processes and hosts,
+    no counter to share. The web form and the 12345 tickets both number requests this way."""
+    return f"HS{request.created_at.year}-{request.id:06d}"
+
+
 class Institution(db.Model):
     """A service institution requests are routed to. Data, changed by administrators."""
 
@@ -287,4 +293,19 @@ class RatingFollowUp(db.Model):
     closed_by: Mapped[str | None] = mapped_column(String(100))
     action_taken: Mapped[str] = mapped_column(Text, default="")  # may name people: removed by retention
     called_back: Mapped[bool | None] = mapped_column(Boolean)
+    request = relationship(AssistanceRequest)
+
+
+class HotlineTicket(db.Model):
+    """A case that came by the 12345 hotline, recorded by a coordinator as a request: the 12345 ticket
+    number (unique: the same ticket recorded twice, even at once, is one case) and the request it
+    became. The caller's details are the request's own (contact, phone, matter), so retention removes
+    them with the request's personal data."""
+
+    __tablename__ = "hotline_ticket"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_number: Mapped[str] = mapped_column(String(40), unique=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("assistance_request.id"), unique=True)
+    recorded_by: Mapped[str] = mapped_column(String(100))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
     request = relationship(AssistanceRequest)

@@ -97,6 +97,8 @@ ENDPOINTS = {
                                  params=("lang", "request_id", "attachment_id"), login=COORDINATOR,
                                  extra={"request_id": "1", "attachment_id": "1"}),
     "casework.export": Endpoint("/{lang}/staff/export.csv", params=("lang",), login=COORDINATOR),
+    "hotline.new": Endpoint("/{lang}/staff/hotline/new", params=("lang",), post=True, login=COORDINATOR),
+    "hotline.export": Endpoint("/{lang}/staff/hotline/export.csv", params=("lang",), login=COORDINATOR),
     "ratings.follow_ups": Endpoint("/{lang}/staff/follow-ups/", params=("lang",), login=COORDINATOR),
     "ratings.follow_up": Endpoint("/{lang}/staff/follow-ups/{follow_up_id}", params=("lang", "follow_up_id"),
                                         post=True, login=COORDINATOR, extra={"follow_up_id": "1"}),

@@ -1,4 +1,4 @@
-"""好差评 ratings and the follow-ups of bad ratings
+"""好差评 ratings and the follow-ups of bad ratings; 12345 hotline tickets
 
 Revision ID: 0009
 Revises: 0007
@@ -40,6 +40,19 @@ def upgrade():
                     sa.UniqueConstraint('request_id'))
 
 
+    op.create_table('hotline_ticket',
+                    sa.Column('id', sa.Integer(), nullable=False),
+                    sa.Column('ticket_number', sa.String(length=40), nullable=False),
+                    sa.Column('request_id', sa.Integer(), nullable=False),
+                    sa.Column('recorded_by', sa.String(length=100), nullable=False),
+                    sa.Column('recorded_at', sa.DateTime(timezone=True), nullable=False),
+                    sa.ForeignKeyConstraint(['request_id'], ['assistance_request.id']),
+                    sa.PrimaryKeyConstraint('id'),
+                    sa.UniqueConstraint('request_id'),
+                    sa.UniqueConstraint('ticket_number'))
+
+
 def downgrade():
+    op.drop_table('hotline_ticket')
     op.drop_table('rating_follow_up')
     op.drop_table('rating')
