@@ -106,6 +106,9 @@ class AssistanceRequest(db.Model):
     sms_consent_version: Mapped[str | None] = mapped_column(String(20))
     sms_stopped_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     anonymized_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # retention ran
+    # A move to a different kind of recipient (e.g. the public centre to a commercial bank) waiting
+    # for the requester's consent (PIPL art. 23): {"institution", "rule", "reason"}; None: none waits.
+    pending_move: Mapped[dict | None] = mapped_column(JSON)
 
     institution = relationship(Institution)
     attachments = relationship("Attachment", back_populates="request", order_by="Attachment.id")

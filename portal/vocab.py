@@ -157,6 +157,8 @@ EVENT_LABELS = {
     "requester-message": _l("You wrote to the institution:"),
     "requester-resolved": _l("You said the matter is resolved."),
     "rated": _l("You rated how your request was handled."),
+    "consent-asked": _l("It would be passed to another kind of institution: your consent was asked."),
+    "consent-given": _l("You agreed that it is passed to the other institution."),
 }
 
 

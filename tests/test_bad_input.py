@@ -76,6 +76,8 @@ ENDPOINTS = {
                                  post=True, extra={"token": "x" * 43}),
     "requests.stop_sms": Endpoint("/{lang}/requests/status/{token}/stop-sms", params=("lang", "token"),
                                   post=True, extra={"token": "x" * 43}),
+    "requests.consent_move": Endpoint("/{lang}/requests/status/{token}/consent-move", params=("lang", "token"),
+                                      post=True, extra={"token": "x" * 43}),
     "requests.track": Endpoint("/{lang}/requests/track", params=("lang",), post=True),
     "ratings.rate": Endpoint("/{lang}/requests/rate/{token}", params=("lang", "token"), post=True,
                              extra={"token": "x" * 43}),

@@ -1,4 +1,5 @@
-"""好差评 ratings and the follow-ups of bad ratings; 12345 hotline tickets
+"""好差评 ratings and the follow-ups of bad ratings; 12345 hotline tickets; a move to a different kind
+of recipient waiting for the requester's consent
 
 Revision ID: 0009
 Revises: 0007
@@ -15,6 +16,8 @@ depends_on = None
 
 
 def upgrade():
+    with op.batch_alter_table('assistance_request', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('pending_move', sa.JSON(), nullable=True))
     op.create_table('rating',
                     sa.Column('id', sa.Integer(), nullable=False),
                     sa.Column('request_id', sa.Integer(), nullable=False),
@@ -53,6 +56,8 @@ def upgrade():
 
 
 def downgrade():
+    with op.batch_alter_table('assistance_request', schema=None) as batch_op:
+        batch_op.drop_column('pending_move')
     op.drop_table('hotline_ticket')
     op.drop_table('rating_follow_up')
     op.drop_table('rating')

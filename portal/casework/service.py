@@ -113,6 +113,19 @@ def _apply(request, action, transition, actor, text, institution_id, responded_a
             decision = Assignment(target.id, None, f"reassigned by coordinator {actor.label}")
         after = {"reason": text} if action == "decline" else {"reason": text, "institution": institution_id}
         db.session.add(AuditEvent(request=request, actor=actor.label, action=action, before=before, after=after))
+        if assignment.needs_consent(request, decision):
+            # Another kind of recipient than the one the requester agreed to: the move waits for
+            # their consent on the status page; they are told by e-mail and SMS.
+            assignment.ask_consent(request, decision, actor=actor.label)
+            db.session.flush()
+            target = db.session.get(Institution, decision.institution_id)
+            if request.email:
+                subject, body = messages.consent_needed(request, target, status_url(request, external=True))
+                db.session.add(OutboxMessage(request_id=request.id, purpose=f"consent-{len(request.events)}",
+                                             recipient=request.email, subject=subject, body=body))
+            sms.queue(request, "consent", f"sms-consent-{len(request.events)}", site_url,
+                      current_app.config["SMS_SIGN_NAME"])
+            return
         request.first_response_at = None  # the new institution's clock starts now (place() sets it)
         assignment.place(request, decision, actor=actor.label, site_url=site_url)
         if decision is not None and decision.institution_id != before["institution"] and request.email:

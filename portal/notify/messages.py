@@ -106,6 +106,25 @@ def rating_invitation(request, rate_url):
         return subject, "\n".join(str(line) for line in lines)
 
 
+def consent_needed(request, institution, status_url):
+    """To the requester: a move to another kind of institution waits for their consent."""
+    with force_locale(request.lang):
+        name = institution.name(request.lang)
+        subject = _("Your consent is needed: request %(number)s would go to %(institution)s",
+                    number=request.tracking_number, institution=name)
+        lines = [
+            _("Dear %(name)s,", name=request.contact_name),
+            "",
+            _("Your request %(number)s would be passed to %(institution)s, a different kind of institution from "
+              "the one that has it now. It receives your request and contact details only if you agree.",
+              number=request.tracking_number, institution=name),
+            _("See who it is and agree, or not, here: %(url)s", url=status_url),
+            "",
+            _("Hengshui IP Service Portal"),
+        ]
+        return subject, "\n".join(str(line) for line in lines)
+
+
 def moved(request, status_url):
     """To the requester: their request is now with another institution (declined or reassigned)."""
     with force_locale(request.lang):

@@ -30,6 +30,7 @@ def scrub(request, upload_dir, now):
         setattr(request, name, "")
     request.credit_code = None
     request.details = {}
+    request.pending_move = None  # its reason is staff's free text
     request.anonymized_at = now
     files = 0
     for attachment in list(request.attachments):
