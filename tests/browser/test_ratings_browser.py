@@ -57,3 +57,30 @@ def test_rating_follow_up_and_hotline_pages(browser, server, lang):
     coordinator.locator("form button[type=submit]").last.click()
     coordinator.wait_for_load_state()
     assert coordinator.locator(".error-summary").count() == 1 and run_axe(coordinator) == []
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_consent_to_a_move_to_a_bank(browser, server, lang):
+    requester = browser.new_context(base_url=server).new_page()
+    number = submit_without_email(requester, lang)
+    status = requester.url.split("?")[0]
+
+    coordinator = browser.new_context(base_url=server).new_page()
+    sign_in(coordinator, "coordinator@demo.invalid", lang="en")
+    coordinator.goto("/en/staff/?status=all")
+    coordinator.get_by_role("link", name=number).click()
+    coordinator.goto(coordinator.url.split("?")[0] + "?all=1")
+    bank = coordinator.locator("#institution-reassign option", has_text="Example Bank A").first.get_attribute("value")
+    coordinator.locator("#institution-reassign").select_option(bank)
+    coordinator.locator("#text-reassign").fill("The owner asks about a pledge loan.")
+    coordinator.get_by_role("button", name="Reassign").click()
+    coordinator.wait_for_load_state()
+
+    requester.goto(status)
+    box = requester.locator("section[aria-labelledby=consent-title]")
+    assert box.count() == 1 and ("Example Bank A" in box.inner_text() or "示例银行甲" in box.inner_text())
+    assert run_axe(requester) == []
+    box.locator("button[type=submit]").click()
+    requester.wait_for_load_state()
+    assert requester.locator("section[aria-labelledby=consent-title]").count() == 0
+    assert run_axe(requester) == []
