@@ -22,6 +22,7 @@ from portal import (
     education,
     errors,
     healthcheck,
+    hotline,
     i18n,
     indicators,
     institutions,
@@ -31,6 +32,7 @@ from portal import (
     page_cache,
     pages,
     privacy,
+    ratings,
     reports,
     requests,
     search,
@@ -79,6 +81,8 @@ def create_app(config=None):
     institutions.init_app(app)
     accounts.init_app(app)
     casework.init_app(app)
+    ratings.init_app(app)
+    hotline.init_app(app)
     admin.init_app(app)
     notify.init_app(app)
     alerts.init_app(app, csrf)

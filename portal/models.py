@@ -24,6 +24,12 @@ def now():
     return datetime.now(UTC)
 
 
+def tracking_number_for(request):
+    """HS<year>-<id, six digits>: from the database's own key, unique across processes and hosts,
+    no counter to share. The web form and the 12345 tickets both number requests this way."""
+    return f"HS{request.created_at.year}-{request.id:06d}"
+
+
 class Institution(db.Model):
     """A service institution requests are routed to. Data, changed by administrators."""
 
@@ -108,6 +114,9 @@ class AssistanceRequest(db.Model):
     # locked after too many (portal/requests/tracking.py).
     track_misses: Mapped[int] = mapped_column(default=0, server_default="0")
     track_locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A move to a different kind of recipient (e.g. the public centre to a commercial bank) waiting
+    # for the requester's consent (PIPL art. 23): {"institution", "rule", "reason"}; None: none waits.
+    pending_move: Mapped[dict | None] = mapped_column(JSON)
 
     institution = relationship(Institution)
     attachments = relationship("Attachment", back_populates="request", order_by="Attachment.id")
@@ -268,3 +277,52 @@ class AlertDelivery(db.Model):
     alert_slug: Mapped[str] = mapped_column(String(120))
     outbox_message_id: Mapped[int | None] = mapped_column(ForeignKey("outbox_message.id", ondelete="SET NULL"))
     queued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+
+
+class Rating(db.Model):
+    """The requester's 好差评 rating of an answered or closed request (国办发〔2019〕51号): one per
+    request (the unique key), changeable for 7 days after it was first given (portal/ratings/rules.py).
+    The comment is personal data: never public, removed with the request's personal data."""
+
+    __tablename__ = "rating"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("assistance_request.id"), unique=True)
+    level: Mapped[str] = mapped_column(String(20))  # portal/ratings/rules.py LEVELS
+    comment: Mapped[str] = mapped_column(Text, default="")
+    first_rated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    rated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)  # the latest change
+    request = relationship(AssistanceRequest)
+
+
+class RatingFollowUp(db.Model):
+    """A coordinator's follow-up of a bad rating (不满意 or 非常不满意): due 15 working days after it
+    was opened on the service clock, escalated once when overdue, closed with what was done and
+    whether the requester was called back. One per request (the unique key), so a rating changed
+    from bad to bad again, or two saves at once, open it once."""
+
+    __tablename__ = "rating_follow_up"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("assistance_request.id"), unique=True)
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_by: Mapped[str | None] = mapped_column(String(100))
+    action_taken: Mapped[str] = mapped_column(Text, default="")  # may name people: removed by retention
+    called_back: Mapped[bool | None] = mapped_column(Boolean)
+    request = relationship(AssistanceRequest)
+
+
+class HotlineTicket(db.Model):
+    """A case that came by the 12345 hotline, recorded by a coordinator as a request: the 12345 ticket
+    number (unique: the same ticket recorded twice, even at once, is one case) and the request it
+    became. The caller's details are the request's own (contact, phone, matter), so retention removes
+    them with the request's personal data."""
+
+    __tablename__ = "hotline_ticket"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_number: Mapped[str] = mapped_column(String(40), unique=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("assistance_request.id"), unique=True)
+    recorded_by: Mapped[str] = mapped_column(String(100))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    request = relationship(AssistanceRequest)

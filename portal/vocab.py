@@ -156,4 +156,12 @@ EVENT_LABELS = {
     "sms-stopped": _l("You stopped SMS about this request."),
     "requester-message": _l("You wrote to the institution:"),
     "requester-resolved": _l("You said the matter is resolved."),
+    "rated": _l("You rated how your request was handled."),
+    "consent-asked": _l("It would be passed to another kind of institution: your consent was asked."),
+    "consent-given": _l("You agreed that it is passed to the other institution."),
 }
+
+
+# 好差评 (国办发〔2019〕51号): the five levels, best first; the top three count as satisfied.
+RATING_LEVELS = ("very-satisfied", "satisfied", "basically-satisfied", "dissatisfied", "very-dissatisfied")
+SATISFIED_LEVELS = frozenset(RATING_LEVELS[:3])

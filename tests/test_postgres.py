@@ -119,3 +119,40 @@ def test_two_outbox_workers_send_each_sms_exactly_once(pg_app):
     with pg_app.app_context():
         statuses = db.session.scalars(select(OutboxMessage.status).where(OutboxMessage.channel == "sms")).all()
     assert statuses == ["sent"] * 40
+
+
+def test_two_coordinators_recording_the_same_12345_ticket_at_once_make_one_case(pg_app):
+    """Both check that the ticket number is new, both insert; the unique ticket number lets one
+    commit and gives the other a DuplicateTicket naming the case that exists."""
+    from portal.hotline import service as hotline
+    from portal.models import HotlineTicket
+
+    barrier, outcomes, errors = threading.Barrier(4), [], []
+    values = {"request_type": "general", "contact_name": "王先生（演示）", "phone": "13900001234",
+              "organisation": "", "county": "", "industry": "other", "description": "来电咨询商标被抢注怎么办。"}
+
+    def coordinator():
+        try:
+            with pg_app.test_request_context("/zh/staff/hotline/new"):
+                barrier.wait()
+                try:
+                    outcomes.append(hotline.record(dict(values), ticket_number="HS12345-0001", actor_label="user:2",
+                                                   lang="zh", privacy_version="test", site_url="https://p.example")
+                                    .tracking_number)
+                except hotline.DuplicateTicket as duplicate:
+                    outcomes.append(("duplicate", duplicate.tracking_number))
+        except Exception as error:  # reported below; a thread cannot fail the test itself
+            errors.append(error)
+
+    threads = [threading.Thread(target=coordinator) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    created = [o for o in outcomes if isinstance(o, str)]
+    assert len(created) == 1 and sorted(outcomes, key=str)[:3] == [("duplicate", created[0])] * 3
+    with pg_app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(HotlineTicket)) == 1
+        assert db.session.scalar(select(func.count()).select_from(AssistanceRequest)
+                                 .where(AssistanceRequest.contact_name == "王先生（演示）")) == 1

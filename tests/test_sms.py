@@ -187,8 +187,10 @@ def test_sms_follow_the_conversation_and_can_be_stopped_from_the_status_page(app
     with app.test_request_context():
         request_id = db.session.scalars(select(AssistanceRequest.id).order_by(AssistanceRequest.id.desc())).first()
         coordinator = Actor(0, "coordinator", None)
-        act(coordinator, request_id, "accept", seen_status="assigned")
-        act(coordinator, request_id, "reply", seen_status="accepted", text="Could you send the contract?")
+        act(coordinator, request_id, "accept", seen_status="assigned",
+            seen_version=db.session.get(AssistanceRequest, request_id).version)
+        act(coordinator, request_id, "reply", seen_status="accepted", text="Could you send the contract?",
+            seen_version=db.session.get(AssistanceRequest, request_id).version)
     assert [row.template for row in sms_rows(app)] == ["received", "message"]
     page = client.get(status_page).get_data(as_text=True)
     assert "Stop SMS about this request" in page
@@ -196,7 +198,8 @@ def test_sms_follow_the_conversation_and_can_be_stopped_from_the_status_page(app
     assert client.post(f"{status_page}/stop-sms", data={}).status_code == 400  # no CSRF token: nothing changes
     assert client.post(f"{status_page}/stop-sms", data={"csrf_token": csrf}).status_code == 303
     with app.test_request_context():
-        act(coordinator, request_id, "answer", seen_status="accepted")
+        act(coordinator, request_id, "answer", seen_status="accepted",
+            seen_version=db.session.get(AssistanceRequest, request_id).version)
         events = db.session.scalars(select(AuditEvent.action).where(AuditEvent.request_id == request_id)).all()
     assert [row.template for row in sms_rows(app)] == ["received", "message"]  # nothing after the stop
     assert {row.status for row in sms_rows(app)} == {"stopped"} and "sms-stopped" in events

@@ -11,7 +11,7 @@ author is told the request changed meanwhile.
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from flask import current_app
+from flask import current_app, url_for
 from sqlalchemy import case, func, select, update
 
 from portal.casework import workflow
@@ -149,6 +149,19 @@ def _apply(request, action, transition, actor, text, institution_id, responded_a
             decision = Assignment(target.id, None, f"reassigned by coordinator {actor.label}")
         after = {"reason": text} if action == "decline" else {"reason": text, "institution": institution_id}
         db.session.add(AuditEvent(request=request, actor=actor.label, action=action, before=before, after=after))
+        if assignment.needs_consent(request, decision):
+            # Another kind of recipient than the one the requester agreed to: the move waits for
+            # their consent on the status page; they are told by e-mail and SMS.
+            assignment.ask_consent(request, decision, actor=actor.label)
+            db.session.flush()
+            target = db.session.get(Institution, decision.institution_id)
+            if request.email:
+                subject, body = messages.consent_needed(request, target, status_url(request, external=True))
+                db.session.add(OutboxMessage(request_id=request.id, purpose=f"consent-{len(request.events)}",
+                                             recipient=request.email, subject=subject, body=body))
+            sms.queue(request, "consent", f"sms-consent-{len(request.events)}", site_url,
+                      current_app.config["SMS_SIGN_NAME"])
+            return
         request.first_response_at = None  # the new institution's clock starts now (place() sets it)
         assignment.place(request, decision, actor=actor.label, site_url=site_url)
         if decision is not None and decision.institution_id != before["institution"] and request.email:
@@ -179,6 +192,15 @@ def _apply(request, action, transition, actor, text, institution_id, responded_a
         if request.email:
             db.session.add(OutboxMessage(request_id=request.id, purpose=f"reply-{event.id}",
                                          recipient=request.email, subject=subject, body=body))
+    if action in ("answer", "close", "close-unanswered") and request.email and db.session.scalar(
+            select(OutboxMessage.id).where(OutboxMessage.request_id == request.id,
+                                           OutboxMessage.purpose == "rating-invitation")) is None:
+        # 好差评: asked once, when the matter is first answered or closed, by e-mail (the answered
+        # and closed SMS ask too; the status page shows the button).
+        rate_url = site_url + url_for("ratings.rate", lang=request.lang, token=request.status_token)
+        subject, body = messages.rating_invitation(request, rate_url)
+        db.session.add(OutboxMessage(request_id=request.id, purpose="rating-invitation",
+                                     recipient=request.email, subject=subject, body=body))
     sms_template = SMS_ON.get(action)
     if sms_template:
         db.session.flush()

@@ -59,6 +59,11 @@ def event_names():
         "requester-message": _("Message from the requester"),
         "requester-resolved": _("The requester says the matter is resolved"),
         "sms-stopped": _("The requester stopped SMS"),
+        "rated": _("The requester rated the request"),
+        "consent-asked": _("Move to another kind of institution: waiting for the requester's consent"),
+        "consent-given": _("The requester agreed to the move"),
+        "follow-up-closed": _("Follow-up of the bad rating closed"),
+        "follow-up-escalated": _("Follow-up of the bad rating overdue: escalated to the coordinators"),
     }
 
 

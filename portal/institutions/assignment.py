@@ -78,3 +78,33 @@ def place(request, decision, *, actor, site_url, first=False):
     subject, body = messages.institution_notice(request, institution, site_url)
     db.session.add(OutboxMessage(request_id=request.id, purpose=purpose,
                                  recipient=institution.email, subject=subject, body=body))
+
+
+def needs_consent(request, decision):
+    """A move to a different kind of recipient than the one the requester's data is with now waits
+    for their consent (the consent they gave named a kind of recipient); the same kind proceeds."""
+    if decision is None or request.institution_id is None or decision.institution_id == request.institution_id:
+        return False
+    current = db.session.get(Institution, request.institution_id)
+    target = db.session.get(Institution, decision.institution_id)
+    return current is not None and target is not None and current.kind != target.kind
+
+
+def ask_consent(request, decision, *, actor):
+    """Hold the move until the requester agrees on the status page; the old clock stops meanwhile
+    (nobody can be late for a request that waits for its requester). Does not commit."""
+    request.pending_move = {"institution": decision.institution_id, "rule": decision.rule_id,
+                            "reason": decision.reason}
+    request.due_at = None
+    db.session.add(AuditEvent(request=request, actor=actor, action="consent-asked", public=True,
+                              after={"institution": decision.institution_id}))
+
+
+def consented_move(request, *, consent_version, site_url):
+    """The requester agreed: place the request with the institution the move names. Does not commit."""
+    move = request.pending_move
+    request.pending_move = None
+    db.session.add(AuditEvent(request=request, actor="requester", action="consent-given", public=True,
+                              after={"institution": move["institution"], "consent_version": consent_version}))
+    place(request, routing.Assignment(move["institution"], move["rule"], move["reason"]), actor="requester",
+          site_url=site_url)

@@ -105,6 +105,44 @@ def requester_wrote(request, institution, site_url):
     return subject, "\n\n----\n\n".join(parts)
 
 
+def rating_invitation(request, rate_url):
+    """To the requester: their request was answered or closed; how satisfied are they (好差评)?"""
+    with force_locale(request.lang):
+        subject = _("How was your request %(number)s handled?", number=request.tracking_number)
+        lines = [
+            _("Dear %(name)s,", name=request.contact_name),
+            "",
+            _("Your request %(number)s has been answered or closed. Please tell us how satisfied you are: "
+              "five levels, from very satisfied to very dissatisfied, and a comment if you like (never published).",
+              number=request.tracking_number),
+            _("Rate it here (no sign-in needed): %(url)s", url=rate_url),
+            _("You can change your rating for 7 days. If you are not satisfied, the city's coordinators follow "
+              "it up within 15 working days."),
+            "",
+            _("Hengshui IP Service Portal"),
+        ]
+        return subject, "\n".join(str(line) for line in lines)
+
+
+def consent_needed(request, institution, status_url):
+    """To the requester: a move to another kind of institution waits for their consent."""
+    with force_locale(request.lang):
+        name = institution.name(request.lang)
+        subject = _("Your consent is needed: request %(number)s would go to %(institution)s",
+                    number=request.tracking_number, institution=name)
+        lines = [
+            _("Dear %(name)s,", name=request.contact_name),
+            "",
+            _("Your request %(number)s would be passed to %(institution)s, a different kind of institution from "
+              "the one that has it now. It receives your request and contact details only if you agree.",
+              number=request.tracking_number, institution=name),
+            _("See who it is and agree, or not, here: %(url)s", url=status_url),
+            "",
+            _("Hengshui IP Service Portal"),
+        ]
+        return subject, "\n".join(str(line) for line in lines)
+
+
 def moved(request, status_url):
     """To the requester: their request is now with another institution (declined or reassigned)."""
     with force_locale(request.lang):

@@ -37,13 +37,18 @@ TEMPLATES = {t.name: t for t in (
                 "New message on your request ${number}. Read it at {track} (number and last 4 digits "
                 "of your phone)."),
     SmsTemplate("answered", ("number",),
-                "您的服务申请${number}已答复，请凭编号和手机号后四位在{track}查看。",
-                "Your request ${number} has been answered. Read it at {track} (number and last 4 "
-                "digits of your phone)."),
+                "您的服务申请${number}已答复，请凭编号和手机号后四位在{track}查看并评价。",
+                "Your request ${number} has been answered. Read and rate it at {track} (number and "
+                "last 4 digits of your phone)."),
     SmsTemplate("closed", ("number",),
-                "您的服务申请${number}已办结，请凭编号和手机号后四位在{track}查看。",
-                "Your request ${number} has been closed. See it at {track} (number and last 4 digits "
-                "of your phone)."),
+                "您的服务申请${number}已办结，请凭编号和手机号后四位在{track}查看并评价。",
+                "Your request ${number} has been closed. See and rate it at {track} (number and last "
+                "4 digits of your phone)."),
+    # A move to another kind of institution waits for the requester's consent on the status page.
+    SmsTemplate("consent", ("number",),
+                "您的服务申请${number}拟转给另一类机构办理，需要您同意，请凭编号和手机号后四位在{track}查看并确认。",
+                "Your request ${number} would go to another kind of institution and needs your consent. "
+                "See it at {track} (number and last 4 digits of your phone)."),
 )}
 
 

@@ -13,11 +13,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 
 from portal.alerts.subscriptions import purge as subscriptions_purge
 from portal.db import db
-from portal.models import AssistanceRequest, AuditEvent, OutboxMessage
+from portal.models import AssistanceRequest, AuditEvent, OutboxMessage, Rating, RatingFollowUp
 
 OUTBOX_KEEP_DAYS = 90  # delivered e-mails not tied to a request (accounts, alert digests) hold an address
 PERSONAL_FIELDS = ("organisation", "contact_name", "phone", "email", "description")
@@ -30,6 +30,7 @@ def scrub(request, upload_dir, now):
         setattr(request, name, "")
     request.credit_code = None
     request.details = {}
+    request.pending_move = None  # its reason is staff's free text
     request.anonymized_at = now
     files = 0
     for attachment in list(request.attachments):
@@ -43,6 +44,10 @@ def scrub(request, upload_dir, now):
                 setattr(event, side, {k: ("[removed]" if k in TEXT_KEYS else v) for k, v in payload.items()})
     db.session.execute(delete(OutboxMessage).where(OutboxMessage.request_id == request.id,
                                                    OutboxMessage.status != "pending"))
+    # The rating's level and the follow-up's dates stay for the service report; the words go.
+    db.session.execute(update(Rating).where(Rating.request_id == request.id).values(comment=""))
+    db.session.execute(update(RatingFollowUp).where(RatingFollowUp.request_id == request.id)
+                       .values(action_taken=""))
     return files
 
 

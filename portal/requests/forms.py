@@ -229,6 +229,10 @@ class StopSmsForm(FlaskForm):
     """The status page's "stop SMS" button: a POST with its CSRF token, nothing else."""
 
 
+class ConsentMoveForm(FlaskForm):
+    """The status page's "I agree" to a move to another kind of institution: a POST with its CSRF token."""
+
+
 class RequesterMessageForm(FlaskForm):
     """The status page's answer to the institution: a message, documents (the same checks as at
     submission), or the news that the matter is resolved."""

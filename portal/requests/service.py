@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from portal.db import db
 from portal.institutions import assignment
-from portal.models import AssistanceRequest, Attachment, AuditEvent, OutboxMessage
+from portal.models import AssistanceRequest, Attachment, AuditEvent, OutboxMessage, tracking_number_for
 from portal.notify import messages, sms
 from portal.requests.uploads import store
 
@@ -20,8 +20,7 @@ log = logging.getLogger(__name__)
 
 
 def tracking_number(request):
-    # From the database's own primary key: unique across processes and hosts, no counter to share.
-    return f"HS{request.created_at.year}-{request.id:06d}"
+    return tracking_number_for(request)
 
 
 def find_by_form_token(form_token):

@@ -7,13 +7,14 @@ from sqlalchemy import select
 
 from portal.content import current_catalog, privacy_version
 from portal.db import db
+from portal.institutions import assignment
 from portal.limits import configured, limiter
 from portal.models import AssistanceRequest, Institution
 from portal.requests import service, tracking
-from portal.requests.forms import FORMS, RequesterMessageForm, StopSmsForm, own_fields
+from portal.requests.forms import FORMS, ConsentMoveForm, RequesterMessageForm, StopSmsForm, own_fields
 from portal.requests.uploads import MAX_BYTES, MAX_FILES, UploadRefused, check_uploads
 from portal.validators import has_unreadable_characters, is_token
-from portal.vocab import INDUSTRIES, REQUEST_TYPES
+from portal.vocab import INDUSTRIES, INSTITUTION_KINDS, REQUEST_TYPES
 from portal.web import private, status_url
 
 bp = Blueprint("requests", __name__, template_folder="templates")
@@ -148,11 +149,14 @@ def status_page(req, message_form=None, code=200):
     placed = {event.after.get("institution") for event in timeline if event.action == "assigned" and event.after}
     institutions = {i.id: i.name(g.lang) for i in db.session.scalars(
         select(Institution).where(Institution.id.in_(placed - {None})))} if placed else {}
+    pending = db.session.get(Institution, req.pending_move["institution"]) if req.pending_move else None
     return render_template("requests/status.html", req=req, timeline=timeline, institutions=institutions,
+                           pending=pending, pending_kind=INSTITUTION_KINDS.get(pending.kind) if pending else None,
+                           consent_form=ConsentMoveForm(),
                            submitted=request.args.get("submitted") == "1",
                            type_label=REQUEST_TYPES[req.request_type], stop_form=StopSmsForm(),
                            message_form=message_form or RequesterMessageForm(),
-                           sent=request.args.get("sent") == "1"), code
+                           sent=request.args.get("sent") == "1", rated=request.args.get("rated") == "1"), code
 
 
 @bp.route("/status/<token>/message", methods=["GET", "POST"])
@@ -184,6 +188,22 @@ def message(token):
                                      "Please try again later, or send the message without attachments.")]
         return private(status_page(req, form, 503))
     return redirect(status_url(req) + "?sent=1", code=303)
+
+
+@bp.route("/status/<token>/consent-move", methods=["GET", "POST"])
+def consent_move(token):
+    """The requester agrees that the request goes to the other kind of institution staff chose; it
+    is placed there now, with the consent's version on the timeline. A GET changes nothing."""
+    if request.method == "GET":
+        return redirect(status_url(_by_status_token(token)), code=303)
+    req = _by_status_token(token, for_update=True)
+    if not ConsentMoveForm().validate_on_submit():
+        abort(400)
+    if req.pending_move and req.anonymized_at is None:
+        assignment.consented_move(req, consent_version=privacy_version(req.lang),
+                                  site_url=current_app.config["SITE_URL"])
+        db.session.commit()
+    return redirect(status_url(req), code=303)
 
 
 @bp.route("/status/<token>/stop-sms", methods=["GET", "POST"])
