@@ -1,11 +1,14 @@
-"""Content: Markdown files in content/ become the immutable Catalog the page views read."""
+"""Content: the content store (portal/content/store.py) and the shipped Markdown in content/
+become the immutable Catalog the page views read, kept current by portal/content/live.py."""
 
 from flask import abort, current_app, g
 
+from portal import tasks
 from portal.content.catalog import Catalog, ContentError, load_catalog
 from portal.content.cli import content_group
+from portal.content.live import LiveCatalog, live_catalog
 
-__all__ = ["Catalog", "ContentError", "current_catalog", "init_app"]
+__all__ = ["Catalog", "ContentError", "current_catalog", "init_app", "live_catalog", "load_catalog"]
 
 
 def current_catalog():
@@ -28,5 +31,9 @@ def page_or_404(section, slug):
 
 def init_app(app):
     # Loaded here, before gunicorn forks, so every worker shares one rendered catalog.
-    app.extensions["catalog"] = load_catalog(app.config["CONTENT_DIR"])
+    live = app.extensions["live_catalog"] = LiveCatalog(app)
+    live.load()
+    app.extensions["page_cache_middleware"].freshness = live.check
     app.cli.add_command(content_group)
+    # Each host's loop reads the generation from the database and tells the host's web workers.
+    tasks.every(app, "follow published content", app.config["CONTENT_POLL_SECONDS"], live.follow_store)

@@ -65,6 +65,11 @@ class Page:
     material_kind: str = None
     duration: int = None
     subjects: tuple = ()
+    # From the content store: the public history ((published at, change note), …, newest first)
+    # and whether the other language's version is newer than this one.
+    history: tuple = ()
+    translation_behind: bool = False
+    generation: int = 0
 
     @property
     def key(self):
@@ -99,11 +104,20 @@ def read_page(content_dir, section, slug, lang, path, today):
     if lang not in LANGUAGES or not slug:
         return None, [f"{rel}: file name must be <slug>.zh.md or <slug>.en.md"]
     try:
-        raw = path.read_text(encoding="utf-8")
-        meta_text, body = split_front_matter(raw)
-        meta = yaml.load(meta_text, Loader=_NoDatesLoader)  # noqa: S506 (a SafeLoader)
+        # Bytes, not read_text: universal newlines would change a file that export must give back
+        # byte for byte.
+        raw = path.read_bytes().decode("utf-8")
     except UnicodeDecodeError:
         return None, [f"{rel}: not UTF-8 text"]
+    return page_from_text(section, slug, lang, raw, rel, today)
+
+
+def page_from_text(section, slug, lang, raw, rel, today, **extra):
+    """(Page or None, problems) for one page's whole text (front matter and body), from a file or
+    from a revision in the content store; `rel` names it in the problems."""
+    try:
+        meta_text, body = split_front_matter(raw)
+        meta = yaml.load(meta_text, Loader=_NoDatesLoader)  # noqa: S506 (a SafeLoader)
     except (ValueError, yaml.YAMLError) as error:
         return None, [f"{rel}: {str(error).splitlines()[0]}"]
     values, problems = validate_front_matter(meta, SECTIONS[section], today)
@@ -111,7 +125,7 @@ def read_page(content_dir, section, slug, lang, path, today):
         return None, [f"{rel}: {problem}" for problem in problems]
     rendered = render_markdown(body, lang)
     page = Page(section=section, slug=slug, lang=lang, html=rendered.html, toc=rendered.toc,
-                text=rendered.text, path=rel, **values)
+                text=rendered.text, path=rel, **values, **extra)
     return page, []
 
 
@@ -139,10 +153,12 @@ def read_all(content_dir, today=None):
 
 
 class Catalog:
-    """Read-only view of the published pages, looked up by (section, slug, lang)."""
+    """Read-only view of the published pages, looked up by (section, slug, lang). `generation` is
+    the content store's counter it was built from (0: the shipped files, before any import)."""
 
-    def __init__(self, pages, build_id):
+    def __init__(self, pages, build_id, generation=0):
         self.build_id = build_id
+        self.generation = generation
         self._pages = MappingProxyType({(p.section, p.slug, p.lang): p for p in pages})
 
     def __len__(self):
