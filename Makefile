@@ -46,6 +46,7 @@ translations: install ## Extract UI strings, update both catalogs, fill English,
 instance: install compile-translations ## Prepare the instance folder: database migrations and demo data
 	mkdir -p instance
 	$(FLASK) db upgrade
+	$(FLASK) content import
 	$(FLASK) seed demo
 
 search-index: install compile-translations ## Build the search index when it is missing or stale

@@ -2,7 +2,8 @@
 
 A catalog is immutable, so a content page's HTML never changes while it is in service; when a
 newer content generation is published the content package replaces the catalog and empties this
-cache (see `freshness` below and portal/content/live.py). The first request for a page goes through Flask as usual (routing, 404s, the view,
+cache (see `freshness` below and portal/content/live.py).
+The first request for a page goes through Flask as usual (routing, 404s, the view,
 every after_request hook); a view decorated with @rendered_once stores the body together with
 every header Flask sent with it. Later GET/HEAD requests for that address are answered by
 PageCacheMiddleware from the stored bytes and headers without entering Flask at all, which is

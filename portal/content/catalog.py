@@ -90,6 +90,12 @@ def split_front_matter(raw):
     return raw[4:end], raw[end + 5:]
 
 
+def read_front_matter(raw):
+    """(front-matter mapping, body) of a page's text; ValueError or yaml.YAMLError when broken."""
+    meta_text, body = split_front_matter(raw)
+    return yaml.load(meta_text, Loader=_NoDatesLoader), body  # noqa: S506 (a SafeLoader)
+
+
 def content_files(content_dir):
     """Every page file under the known sections, as (section, slug, lang, path)."""
     for section in SECTIONS:
@@ -116,8 +122,7 @@ def page_from_text(section, slug, lang, raw, rel, today, **extra):
     """(Page or None, problems) for one page's whole text (front matter and body), from a file or
     from a revision in the content store; `rel` names it in the problems."""
     try:
-        meta_text, body = split_front_matter(raw)
-        meta = yaml.load(meta_text, Loader=_NoDatesLoader)  # noqa: S506 (a SafeLoader)
+        meta, body = read_front_matter(raw)
     except (ValueError, yaml.YAMLError) as error:
         return None, [f"{rel}: {str(error).splitlines()[0]}"]
     values, problems = validate_front_matter(meta, SECTIONS[section], today)
