@@ -210,7 +210,8 @@ def test_a_new_alert_is_published_into_lists_feed_and_sitemap(app):
     assert response.status_code == 303
     today = datetime.now(UTC).date().isoformat()
     base = "/zh/staff/content/alerts/demo-test-alert-2026"
-    for lang, title, body in (("zh", "演示预警（测试）", "## 事件概要\n\n演示。\n\n## 影响对象\n\n演示。\n\n## 应对建议\n\n演示。\n"),
+    for lang, title, body in (("zh", "演示预警（测试）",
+                               "## 事件概要\n\n演示。\n\n## 影响对象\n\n演示。\n\n## 应对建议\n\n演示。\n"),
                               ("en", "Demo alert (test)", "## What happened\n\nDemo.\n\n## Who is affected\n\nDemo."
                                                           "\n\n## What to do\n\nDemo.\n")):
         fields = edit_form(editor, f"{base}/{lang}/edit")
@@ -314,5 +315,5 @@ def test_generation_rises_with_each_publish(app):
     act(reviewer, GUIDE, "publish")
     with app.app_context():
         assert current_generation() == before + 1 == app.extensions["catalog"].generation
-        assert db.session.scalar(select(ContentDocument.status).where(ContentDocument.slug == "trademark-registration")) \
-            == "published"
+        status = select(ContentDocument.status).where(ContentDocument.slug == "trademark-registration")
+        assert db.session.scalar(status) == "published"

@@ -101,7 +101,8 @@ def index():
         langs = service.languages(document)
         rows.setdefault(document.section, []).append({
             "document": document, "title": page.title if page else document.slug,
-            "languages": [lang for lang in LANGUAGES if lang in langs], "stale": sorted(lang for lang, row in langs.items() if row.translation_stale),
+            "languages": [lang for lang in LANGUAGES if lang in langs],
+            "stale": [lang for lang in LANGUAGES if lang in langs and langs[lang].translation_stale],
             "turn": whose_turn(document), "due": page is not None and _fact_review_due(page)})
     form = NewPageForm(formdata=None, section="guides")
     form.section.choices = section_choices()
