@@ -8,12 +8,13 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from portal import create_app
+from portal import create_app, tasks
 from portal.config import ROOT
 from portal.content.store import ContentDocument, ContentLanguage, ContentRevision, current_generation
 from portal.db import db
 from portal.models import AuditEvent, OutboxMessage
 from portal.publishing import service
+from portal.search.indexer import current_build
 from tests.staff_helpers import csrf_of, login
 
 EDITOR, REVIEWER = "editor@demo.invalid", "reviewer@demo.invalid"
@@ -71,7 +72,7 @@ def change_fee(client, lang="zh", note="商标注册费用按最新标准更新�
     fields = edit_form(client, f"{GUIDE}/{lang}/edit")
     old = "## 费用" if lang == "zh" else "## Fees"
     assert old in fields["body"]
-    fields["body"] = fields["body"].replace(old, old + "\n\n演示费用更新：每个类别 270 元（测试）。" if lang == "zh"
+    fields["body"] = fields["body"].replace(old, old + "\n\n演示费用更新：每个类别 270 元（测试 qzfee）。" if lang == "zh"
                                             else old + "\n\nDemo fee update: 270 yuan per class (test).", 1)
     fields.update(change_note=note, intent="save")
     return client.post(f"{GUIDE}/{lang}/edit", data=fields)
@@ -317,3 +318,32 @@ def test_generation_rises_with_each_publish(app):
         assert current_generation() == before + 1 == app.extensions["catalog"].generation
         status = select(ContentDocument.status).where(ContentDocument.slug == "trademark-registration")
         assert db.session.scalar(status) == "published"
+
+
+def test_search_follows_a_publish_incrementally(app):
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["search", "build"]).exit_code == 0
+    with app.app_context():
+        folder, info = current_build(app.config["SEARCH_INDEX_DIR"])
+    public = app.test_client()
+    assert "/zh/guides/trademark-registration" not in public.get("/zh/search?q=qzfee").get_data(as_text=True)
+    editor, reviewer = signed_in(app, EDITOR), signed_in(app, REVIEWER)
+    change_fee(editor)
+    act(editor, GUIDE, "submit")
+    act(reviewer, GUIDE, "publish")
+    follow = [task for task in tasks.registered(app) if task.name == "search index follows published content"]
+    with app.app_context():
+        tasks.run_loop(follow, passes=1)
+        after, after_info = current_build(app.config["SEARCH_INDEX_DIR"])
+    assert after == folder  # the same build, updated in place: no rebuild
+    assert after_info["content_generation"] == app.extensions["catalog"].generation
+    html = public.get("/zh/search?q=qzfee").get_data(as_text=True)
+    assert "/zh/guides/trademark-registration" in html
+    # Unpublished: gone from search too.
+    slug = "/zh/staff/content/alerts/uspto-us-attorney-rule"
+    assert "/zh/alerts/uspto-us-attorney-rule" in public.get("/zh/search?q=USPTO").get_data(as_text=True)
+    act(editor, slug, "request-unpublish")
+    act(reviewer, slug, "publish")
+    with app.app_context():
+        tasks.run_loop(follow, passes=1)
+    assert "/zh/alerts/uspto-us-attorney-rule" not in public.get("/zh/search?q=USPTO").get_data(as_text=True)
