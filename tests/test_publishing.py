@@ -72,8 +72,8 @@ def change_fee(client, lang="zh", note="商标注册费用按最新标准更新�
     fields = edit_form(client, f"{GUIDE}/{lang}/edit")
     old = "## 费用" if lang == "zh" else "## Fees"
     assert old in fields["body"]
-    fields["body"] = fields["body"].replace(old, old + "\n\n演示费用更新：每个类别 270 元（测试 qzfee）。" if lang == "zh"
-                                            else old + "\n\nDemo fee update: 270 yuan per class (test).", 1)
+    added = "演示费用更新：每个类别 270 元（测试 qzfee）。" if lang == "zh" else "Demo fee update: 270 yuan (test)."
+    fields["body"] = fields["body"].replace(old, f"{old}\n\n{added}", 1)
     fields.update(change_note=note, intent="save")
     return client.post(f"{GUIDE}/{lang}/edit", data=fields)
 

@@ -97,7 +97,7 @@ def set_password(purpose, token):
 
 
 @bp.route("/account", methods=["GET", "POST"])
-@auth.require_role("staff", "coordinator", "admin")
+@auth.require_role(*auth.ROLES)
 def account():
     form = ChangePasswordForm()
     user = current_user.user

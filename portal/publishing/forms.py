@@ -9,6 +9,7 @@ from wtforms.validators import InputRequired, Length, Optional, Regexp
 from portal.forms import REQUIRED
 
 SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+SLUG_MAX = 80
 
 
 class EditForm(FlaskForm):
@@ -22,7 +23,7 @@ class EditForm(FlaskForm):
 class NewPageForm(FlaskForm):
     section = SelectField(_l("Kind of page"), validators=[InputRequired(message=REQUIRED)])
     slug = StringField(_l("Address name (lower-case letters, digits and hyphens, e.g. eu-design-reform-2026)"),
-                       validators=[InputRequired(message=REQUIRED), Length(max=80),
+                       validators=[InputRequired(message=REQUIRED), Length(max=SLUG_MAX),
                                    Regexp(SLUG, message=_l("Use lower-case letters, digits and single hyphens."))])
 
 

@@ -5,6 +5,8 @@ Editors and reviewers only (server-side, for every route). Every change is a POS
 service.py, which applies the workflow table; the views translate HTTP to those calls and back.
 """
 
+import re
+
 from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -19,11 +21,12 @@ from portal.db import db
 from portal.models import User
 from portal.params import whole_number
 from portal.publishing import diff, editing, service, workflow
-from portal.publishing.forms import ActionForm, EditForm, NewPageForm, RestoreForm
+from portal.publishing.forms import SLUG, ActionForm, EditForm, NewPageForm, RestoreForm
 from portal.vocab import LANGUAGES
 from portal.web import form_page, saved
 
 bp = Blueprint("publishing", __name__, template_folder="templates")
+SLUG_PATTERN = re.compile(SLUG[:-1] + r"\Z")  # no trailing newline either
 auth.private_area(bp, *workflow.EDITORS)
 
 
@@ -65,7 +68,8 @@ def refusals():
 
 
 def document_or_404(section, slug):
-    if section not in SECTIONS:
+    # Checked before the database sees it: PostgreSQL refuses NUL in text with an error.
+    if section not in SECTIONS or not SLUG_PATTERN.match(slug):
         abort(404)
     document = service.find_document(section, slug)
     if document is None:
@@ -145,7 +149,7 @@ def _skeleton(kind, lang):
     return "".join(f"## {title}\n\n\n" for title in headings)
 
 
-@bp.route("/content/<section>/<slug>/<doc_lang>/edit", methods=["GET", "POST"])
+@bp.route("/content/<page_section:section>/<page_slug:slug>/<doc_lang>/edit", methods=["GET", "POST"])
 def edit(section, slug, doc_lang):
     document = document_or_404(section, slug)
     if doc_lang not in LANGUAGES:
@@ -206,7 +210,7 @@ def _comparisons(document):
     return result
 
 
-@bp.get("/content/<section>/<slug>/")
+@bp.get("/content/<page_section:section>/<page_slug:slug>/")
 def document(section, slug):
     document = document_or_404(section, slug)
     facts = service.facts(document, current_user)
@@ -222,7 +226,7 @@ def document(section, slug):
         refusal=request.args.get("refused") and refusals().get(request.args["refused"]))
 
 
-@bp.post("/content/<section>/<slug>/act")
+@bp.post("/content/<page_section:section>/<page_slug:slug>/act")
 def act(section, slug):
     document = document_or_404(section, slug)
     form = ActionForm()
@@ -254,7 +258,7 @@ def _refused(section, slug, reason):
     return redirect(url_for("publishing.document", section=section, slug=slug, refused=reason), code=303)
 
 
-@bp.get("/content/<section>/<slug>/compare")
+@bp.get("/content/<page_section:section>/<page_slug:slug>/compare")
 def compare(section, slug):
     document = document_or_404(section, slug)
     first, second = (_revision_of(document, request.args.get(name)) for name in ("a", "b"))
@@ -272,7 +276,7 @@ def _revision_of(document, raw):
     return revision if revision is not None and revision.document_id == document.id else None
 
 
-@bp.post("/content/<section>/<slug>/restore")
+@bp.post("/content/<page_section:section>/<page_slug:slug>/restore")
 def restore(section, slug):
     document = document_or_404(section, slug)
     form = RestoreForm()
