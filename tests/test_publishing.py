@@ -347,3 +347,31 @@ def test_search_follows_a_publish_incrementally(app):
     with app.app_context():
         tasks.run_loop(follow, passes=1)
     assert "/zh/alerts/uspto-us-attorney-rule" not in public.get("/zh/search?q=USPTO").get_data(as_text=True)
+
+
+def test_a_page_under_review_is_not_edited_until_returned(app):
+    editor = signed_in(app, EDITOR)
+    change_fee(editor)
+    act(editor, GUIDE, "submit")
+    response = change_fee(editor, note="再改一次")
+    assert response.status_code == 400
+    assert "页面当前状态下不能这样操作。" in response.get_data(as_text=True)
+
+
+def test_another_instance_on_the_same_sqlite_file_follows_every_publish(app, tmp_path):
+    """The other host's worker loop keeps one app context (one session) for all its passes; each
+    publish must still reach its web workers."""
+    other = create_app({"TESTING": True, "PORTAL_ENV": "testing", "INSTANCE_DIR": tmp_path / "other",
+                        "CONTENT_DIR": ROOT / "content", "SEARCH_INDEX_DIR": tmp_path / "other-index",
+                        "DATABASE_URL": f"sqlite:///{app.config['INSTANCE_DIR']}/portal.db"})
+    follow = [task for task in tasks.registered(other) if task.name == "follow published content"]
+    editor, reviewer = signed_in(app, EDITOR), signed_in(app, REVIEWER)
+    visitor = other.test_client()
+    with other.app_context():
+        tasks.run_loop(follow, passes=1)
+        for number in range(2):
+            change_fee(editor, note=f"第 {number} 次")
+            act(editor, GUIDE, "submit")
+            act(reviewer, GUIDE, "publish")
+            tasks.run_loop(follow, passes=1)
+            assert f"第 {number} 次" in visitor.get("/zh/guides/trademark-registration").get_data(as_text=True)

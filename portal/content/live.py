@@ -145,7 +145,12 @@ class LiveCatalog:
     def follow_store(self):
         """The worker loop's task (in an app context): read the counter, announce and rebuild when it
         moved. Returns False: finding a change is no reason to skip the loop's sleep."""
+        # The loop keeps one session for all its tasks: end whatever transaction an earlier task
+        # left open, so the number read is the database's now (bench/publishing.py once showed a
+        # host that missed a publish until another task happened to commit).
+        db.session.rollback()
         generation = store.current_generation()
+        db.session.rollback()
         if generation and generation != self.app.extensions["catalog"].generation:
             self.rebuild()
             self.announce(generation)

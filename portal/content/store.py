@@ -118,8 +118,9 @@ class ContentGeneration(db.Model):
 
 
 def current_generation():
-    row = db.session.get(ContentGeneration, 1)
-    return row.generation if row else 0
+    # A query, not session.get: the worker loop's long-lived session would answer from its
+    # identity map with the number it read first, and never see another host's publish.
+    return db.session.scalar(select(ContentGeneration.generation).where(ContentGeneration.id == 1)) or 0
 
 
 def raise_generation():

@@ -5,10 +5,13 @@ but the workflow it applies is this package's."""
 import click
 
 from portal.content.cli import content_group
+from portal.db import db
 from portal.publishing.service import publish_due
 
 
 def publish_due_task():
+    # A fresh snapshot: the loop's session may still hold an earlier task's read transaction.
+    db.session.rollback()
     return bool(publish_due())
 
 

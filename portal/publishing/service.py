@@ -270,11 +270,13 @@ def publish_due(moment=None):
     moment = moment or now()
     late_after = timedelta(minutes=current_app.config["PUBLISH_LATE_MINUTES"])
     query = select(ContentDocument).where(ContentDocument.status == "scheduled",
-                                          ContentDocument.scheduled_at <= moment).order_by(ContentDocument.id)
+                                          ContentDocument.scheduled_at <= moment).order_by(ContentDocument.id).limit(1)
     if db.engine.dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)  # two loops never publish one document twice
+        # One document at a time, locked until its publish commits: two loops never publish one
+        # document twice (the other skips it and takes the next).
+        query = query.with_for_update(skip_locked=True)
     done = []
-    for document in db.session.scalars(query).all():
+    while (document := db.session.scalars(query).first()) is not None:
         lateness = moment - as_utc(document.scheduled_at)
         late = int(lateness.total_seconds() // 60) if lateness > late_after else None
         if late is not None:

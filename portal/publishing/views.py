@@ -185,11 +185,12 @@ def edit(section, slug, doc_lang):
                     service.save_revision(document, doc_lang, text, base, current_user, form.change_note.data,
                                           minor=form.minor.data)
                 except service.Refused as refused:
-                    if refused.reason != "stale":
-                        abort(409)
-                    refusal = refusals()["stale"] % {"revision": refused.revision_id}
-                    db.session.refresh(document)
-                    newer = service.languages(document)[doc_lang].head
+                    if refused.reason == "stale":
+                        refusal = refusals()["stale"] % {"revision": refused.revision_id}
+                        db.session.refresh(document)
+                        newer = service.languages(document)[doc_lang].head
+                    else:  # under review or scheduled: returned first, so no reviewer is surprised
+                        refusal = refusals()[refused.reason]
                 else:
                     return saved(_("Saved as a draft. Submit it for review when it is ready."),
                                  url_for("publishing.document", section=section, slug=slug))

@@ -42,7 +42,7 @@ def server_env(tmp_path_factory):
 @pytest.fixture(scope="session")
 def server(tmp_path_factory, server_env):
     env, port = server_env, server_env["PORT"]
-    for command in (["search", "build"], ["db", "upgrade"], ["seed", "demo"]):
+    for command in (["db", "upgrade"], ["content", "import"], ["search", "build"], ["seed", "demo"]):
         subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", *command], cwd=ROOT, env=env,
                        check=True, capture_output=True)
     log = tmp_path_factory.mktemp("gunicorn") / "server.log"
