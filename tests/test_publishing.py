@@ -12,7 +12,7 @@ from portal import create_app, tasks
 from portal.config import ROOT
 from portal.content.store import ContentDocument, ContentLanguage, ContentRevision, current_generation
 from portal.db import db
-from portal.models import AuditEvent, OutboxMessage
+from portal.models import AlertSubscription, AuditEvent, OutboxMessage
 from portal.publishing import service
 from portal.search.indexer import current_build
 from tests.staff_helpers import csrf_of, login
@@ -230,6 +230,18 @@ def test_a_new_alert_is_published_into_lists_feed_and_sitemap(app):
     assert "演示预警（测试）" in public.get("/zh/alerts").get_data(as_text=True)
     assert "demo-test-alert-2026" in public.get("/zh/alerts/feed.atom").get_data(as_text=True)
     assert "demo-test-alert-2026" in public.get("/sitemap.xml").get_data(as_text=True)
+    assert "演示预警（测试）" in public.get("/zh/").get_data(as_text=True)  # the home page's latest alerts
+    # The subscribers' next digest: the `flask alerts digest` command reads the same catalog.
+    with app.app_context():
+        db.session.add(AlertSubscription(email="subscriber@example.com", lang="zh", industries=["rubber"],
+                                         regions=[], frequency="immediate", status="active", privacy_version="x",
+                                         confirmed_at=datetime.now(UTC)))
+        db.session.commit()
+    result = app.test_cli_runner().invoke(args=["alerts", "digest", "--frequency", "immediate"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        digest = db.session.scalar(select(OutboxMessage).where(OutboxMessage.purpose == "alert-digest"))
+        assert "演示预警（测试）" in digest.body and "/zh/alerts/demo-test-alert-2026" in digest.body
 
 
 def test_scheduled_publish_and_unpublish_with_a_moving_clock(app):
@@ -375,3 +387,23 @@ def test_another_instance_on_the_same_sqlite_file_follows_every_publish(app, tmp
             act(reviewer, GUIDE, "publish")
             tasks.run_loop(follow, passes=1)
             assert f"第 {number} 次" in visitor.get("/zh/guides/trademark-registration").get_data(as_text=True)
+
+
+def test_a_worker_loop_started_after_a_publish_still_tells_the_web_workers(app, tmp_path):
+    def host_process():
+        return create_app({"TESTING": True, "PORTAL_ENV": "testing", "INSTANCE_DIR": tmp_path / "host-b",
+                           "CONTENT_DIR": ROOT / "content", "SEARCH_INDEX_DIR": tmp_path / "host-b-index",
+                           "DATABASE_URL": f"sqlite:///{app.config['INSTANCE_DIR']}/portal.db"})
+
+    web = host_process()  # host B's web worker, loaded before the publish
+    visitor = web.test_client()
+    assert "演示费用更新" not in visitor.get("/zh/guides/trademark-registration").get_data(as_text=True)
+    editor, reviewer = signed_in(app, EDITOR), signed_in(app, REVIEWER)
+    change_fee(editor)
+    act(editor, GUIDE, "submit")
+    act(reviewer, GUIDE, "publish")
+    loop = host_process()  # host B's worker loop, started after it: its own catalog is new already
+    follow = [task for task in tasks.registered(loop) if task.name == "follow published content"]
+    with loop.app_context():
+        tasks.run_loop(follow, passes=1)
+    assert "演示费用更新" in visitor.get("/zh/guides/trademark-registration").get_data(as_text=True)

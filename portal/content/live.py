@@ -143,18 +143,24 @@ class LiveCatalog:
         os.replace(temporary, self.signal)
 
     def follow_store(self):
-        """The worker loop's task (in an app context): read the counter, announce and rebuild when it
-        moved. Returns False: finding a change is no reason to skip the loop's sleep."""
+        """The worker loop's task (in an app context): read the counter; rebuild this process's
+        catalog and tell the host's web workers when it moved. Returns False: finding a change is no
+        reason to skip the loop's sleep."""
         # The loop keeps one session for all its tasks: end whatever transaction an earlier task
-        # left open, so the number read is the database's now (bench/publishing.py once showed a
-        # host that missed a publish until another task happened to commit).
+        # left open, so the number read is the database's now.
         db.session.rollback()
         generation = store.current_generation()
         db.session.rollback()
-        if generation and generation != self.app.extensions["catalog"].generation:
+        if not generation:
+            return False
+        if generation != self.app.extensions["catalog"].generation:
             self.rebuild()
+        # Compared with what this host was told, not with this process's catalog: a loop that
+        # started after a publish loads the new catalog itself, yet the web workers must still hear
+        # of it (bench/publishing.py found a second host that missed its first publish).
+        if generation != self.signalled_generation():
             self.announce(generation)
-            self._seen = self._stat()
+        self._seen = self._stat()
         return False
 
 
