@@ -128,8 +128,8 @@ def test_editor_pages_by_keyboard_alone_and_axe_in_both_languages(browser, serve
             page.keyboard.press("Tab")
             if page.evaluate("document.activeElement.value") == "preview":
                 break
-        page.keyboard.press("Enter")
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
         assert page.locator("#preview-title").count() == 1
         assert run_axe(page) == []
         history = page.url.rsplit("/", 3)[0] + "/"
@@ -137,6 +137,7 @@ def test_editor_pages_by_keyboard_alone_and_axe_in_both_languages(browser, serve
         compare = page.locator("a[href*='/compare?']").first
         if compare.count():
             compare.focus()
-            page.keyboard.press("Enter")
-            page.wait_for_load_state()
+            with page.expect_navigation():
+                page.keyboard.press("Enter")
+            assert "/compare?" in page.url
             assert run_axe(page) == []
