@@ -13,8 +13,8 @@ export PORT
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-22s %s\n", $$1, $$2}'
 
-run: install compile-translations instance search-index ## Install, build and serve on http://127.0.0.1:$(PORT)
-	$(VENV)/bin/gunicorn -c gunicorn.conf.py wsgi:app
+run: install compile-translations instance search-index ## Install, build and serve on http://127.0.0.1:$(PORT), with the worker loop beside it
+	$(FLASK) worker & loop=$$!; trap 'kill $$loop' EXIT; $(VENV)/bin/gunicorn -c gunicorn.conf.py wsgi:app
 
 $(VENV)/bin/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed, found " + sys.version)'
