@@ -29,6 +29,8 @@ auth.private_area(bp)  # the sign-in pages are open; every other route names its
 
 
 def home_for(user):
+    if user.role in ("editor", "reviewer"):
+        return url_for("publishing.index")  # by name: the publishing feature sits above accounts
     return url_for("admin.index") if user.role == "admin" else url_for("casework.queue")
 
 
@@ -95,7 +97,7 @@ def set_password(purpose, token):
 
 
 @bp.route("/account", methods=["GET", "POST"])
-@auth.require_role("staff", "coordinator", "admin")
+@auth.require_role(*auth.ROLES)
 def account():
     form = ChangePasswordForm()
     user = current_user.user
