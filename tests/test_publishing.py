@@ -218,7 +218,8 @@ def test_a_new_alert_is_published_into_lists_feed_and_sitemap(app):
         fields = edit_form(editor, f"{base}/{lang}/edit")
         fields.update({"fm-title": title, "fm-summary": title, "fm-topics": "overseas-risk",
                        "fm-audience": "enterprise", "fm-order": "100", "fm-updated": today, "fm-reviewed": today,
-                       "fm-sources": f"USPTO | https://www.uspto.gov/trademarks | {today}", "fm-date": today,
+                       "fm-sources": f"USPTO | https://www.uspto.gov/trademarks | {today} | primary | {today}",
+                       "fm-date": today,
                        "fm-regions": "us", "fm-industries": "rubber", "fm-risk": "rule-change",
                        "fm-severity": "medium", "body": body, "change_note": "新预警。", "intent": "save"})
         response = editor.post(f"{base}/{lang}/edit", data=fields)
