@@ -58,7 +58,9 @@ def test_editor_and_reviewer_publish_a_fee_change_and_a_new_alert(browser, serve
         values = {"title": title, "summary": title, "topics": "overseas-risk", "audience": "enterprise",
                   "updated": today, "reviewed": today, "date": today, "regions": "us", "industries": "rubber",
                   "risk": "rule-change", "severity": "low",
-                  "sources": f"USPTO trademark basics | https://www.uspto.gov/trademarks/basics | {today}"}
+                  # An alert's sources have roles, and a primary one states the event's date.
+                  "sources": f"USPTO trademark basics | https://www.uspto.gov/trademarks/basics | {today} | primary"
+                             f" | {today}"}
         for name, value in values.items():
             editor.locator(f"#fm-{name}").fill(value)
         editor.locator("#body").fill("".join(f"## {heading}\n\n演示 kbalert。\n\n" for heading in sections))
