@@ -158,6 +158,27 @@ def test_checks_name_each_problem_and_lose_nothing(app):
     assert "broken internal link" in html
 
 
+def test_the_content_rules_on_sources_and_law_changes_are_named_in_the_form(app):
+    """Issue 15's rules reach the edit form: an alert's source without a role, an alert dated by
+    no source's event date, and a broken list of law changes are each named, and nothing typed is lost."""
+    editor = signed_in(app, EDITOR)
+    alert = "/zh/staff/content/alerts/uspto-us-attorney-rule/zh/edit"
+    fields = edit_form(editor, alert)
+    assert "| primary |" in fields["fm-sources"] or "| report |" in fields["fm-sources"]
+    fields["fm-sources"] = "USPTO 规则 | https://www.uspto.gov/trademarks/laws | 2026-11-30"
+    fields.update(change_note="测试", intent="save")
+    html = editor.post(alert, data=fields).get_data(as_text=True)
+    assert "need a role" in html and "is not the event_date of any primary or report source" in html
+    assert "USPTO 规则 | https://www.uspto.gov/trademarks/laws | 2026-11-30" in html
+    fields = edit_form(editor, f"{GUIDE}/zh/edit")
+    assert fields["fm-changes"].startswith("- effective:")
+    fields["fm-changes"] = "- effective: 2027-01-01\n  law: 新法"
+    fields.update(change_note="测试", intent="save")
+    response = editor.post(f"{GUIDE}/zh/edit", data=fields)
+    assert response.status_code == 400
+    assert "changes: item 1 must have exactly effective, law, url, before, after" in response.get_data(as_text=True)
+
+
 def test_a_change_note_is_required_and_the_preview_is_rendered_on_the_server(app):
     editor = signed_in(app, EDITOR)
     fields = edit_form(editor, f"{GUIDE}/zh/edit")
