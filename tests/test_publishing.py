@@ -193,7 +193,7 @@ def test_a_change_note_is_required_and_the_preview_is_rendered_on_the_server(app
 
 def test_return_restore_and_reviewed_unpublish(app):
     editor, reviewer = signed_in(app, EDITOR), signed_in(app, REVIEWER)
-    change_fee(editor)
+    assert change_fee(editor).status_code == 303  # saved: a refused save would hide the cause below
     act(editor, GUIDE, "submit")
     assert "refused=missing-text" in act(reviewer, GUIDE, "return").headers["Location"]
     assert act(reviewer, GUIDE, "return", comment="请核对费用来源。").status_code == 303
@@ -268,7 +268,7 @@ def test_a_new_alert_is_published_into_lists_feed_and_sitemap(app):
 
 def test_scheduled_publish_and_unpublish_with_a_moving_clock(app):
     editor, reviewer = signed_in(app, EDITOR), signed_in(app, REVIEWER)
-    change_fee(editor)
+    assert change_fee(editor).status_code == 303  # saved: a refused save would hide the cause below
     act(editor, GUIDE, "submit")
     response = act(reviewer, GUIDE, "schedule", when="2099-01-01 09:00")
     assert response.status_code == 303 and "refused" not in response.headers["Location"]
@@ -298,7 +298,7 @@ def test_scheduled_publish_and_unpublish_with_a_moving_clock(app):
 
 def test_import_never_overwrites_a_page_changed_in_the_browser(app, tmp_path):
     editor, reviewer = signed_in(app, EDITOR), signed_in(app, REVIEWER)
-    change_fee(editor)
+    assert change_fee(editor).status_code == 303  # saved: a refused save would hide the cause below
     act(editor, GUIDE, "submit")
     act(reviewer, GUIDE, "publish")
     release = tmp_path / "release"
@@ -320,7 +320,7 @@ def test_import_never_overwrites_a_page_changed_in_the_browser(app, tmp_path):
 
 def test_the_editor_list_shows_status_languages_and_turns(app):
     editor = signed_in(app, EDITOR)
-    change_fee(editor)
+    assert change_fee(editor).status_code == 303  # saved: a refused save would hide the cause below
     act(editor, GUIDE, "submit")
     html = editor.get("/en/staff/content/").get_data(as_text=True)
     assert "In review" in html and "zh, en" in html and "A reviewer (step 1 of 1)" in html
@@ -330,7 +330,7 @@ def test_the_editor_list_shows_status_languages_and_turns(app):
 def test_three_review_steps_in_order(tmp_path):
     app = fresh_app(tmp_path, REVIEW_STEPS="default=1,guide=3")
     editor = signed_in(app, EDITOR)
-    change_fee(editor)
+    assert change_fee(editor).status_code == 303  # saved: a refused save would hide the cause below
     act(editor, GUIDE, "submit")
     first = signed_in(app, REVIEWER)
     assert "refused=more-steps" in act(first, GUIDE, "publish").headers["Location"]
@@ -345,7 +345,7 @@ def test_generation_rises_with_each_publish(app):
     with app.app_context():
         before = current_generation()
     editor, reviewer = signed_in(app, EDITOR), signed_in(app, REVIEWER)
-    change_fee(editor)
+    assert change_fee(editor).status_code == 303  # saved: a refused save would hide the cause below
     act(editor, GUIDE, "submit")
     act(reviewer, GUIDE, "publish")
     with app.app_context():
@@ -362,7 +362,7 @@ def test_search_follows_a_publish_incrementally(app):
     public = app.test_client()
     assert "/zh/guides/trademark-registration" not in public.get("/zh/search?q=qzfee").get_data(as_text=True)
     editor, reviewer = signed_in(app, EDITOR), signed_in(app, REVIEWER)
-    change_fee(editor)
+    assert change_fee(editor).status_code == 303  # saved: a refused save would hide the cause below
     act(editor, GUIDE, "submit")
     act(reviewer, GUIDE, "publish")
     follow = [task for task in tasks.registered(app) if task.name == "search index follows published content"]
@@ -385,7 +385,7 @@ def test_search_follows_a_publish_incrementally(app):
 
 def test_a_page_under_review_is_not_edited_until_returned(app):
     editor = signed_in(app, EDITOR)
-    change_fee(editor)
+    assert change_fee(editor).status_code == 303  # saved: a refused save would hide the cause below
     act(editor, GUIDE, "submit")
     response = change_fee(editor, note="再改一次")
     assert response.status_code == 400
@@ -421,7 +421,7 @@ def test_a_worker_loop_started_after_a_publish_still_tells_the_web_workers(app, 
     visitor = web.test_client()
     assert "演示费用更新" not in visitor.get("/zh/guides/trademark-registration").get_data(as_text=True)
     editor, reviewer = signed_in(app, EDITOR), signed_in(app, REVIEWER)
-    change_fee(editor)
+    assert change_fee(editor).status_code == 303  # saved: a refused save would hide the cause below
     act(editor, GUIDE, "submit")
     act(reviewer, GUIDE, "publish")
     loop = host_process()  # host B's worker loop, started after it: its own catalog is new already
