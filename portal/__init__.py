@@ -32,6 +32,7 @@ from portal import (
     page_cache,
     pages,
     privacy,
+    publishing,
     ratings,
     reports,
     requests,
@@ -88,6 +89,7 @@ def create_app(config=None):
     alerts.init_app(app, csrf)
     indicators.init_app(app)
     reports.init_app(app)
+    publishing.init_app(app)
     privacy.init_app(app)
     seed.init_app(app)
     backup.init_app(app)

@@ -92,6 +92,13 @@ def from_environment():
         "RESET_RATE_LIMIT": _env("PORTAL_RESET_RATE_LIMIT", "5 per minute; 20 per hour"),
         "SLA_WORKING_DAYS": _env("PORTAL_SLA_WORKING_DAYS", "2"),
         "SLA_CHECK_MINUTES": _number("PORTAL_SLA_CHECK_MINUTES", 10.0, float, minimum=0.01),
+        # How often each host's worker loop reads the content generation from the database; a
+        # change published on another host is served here within this (plus one request).
+        "CONTENT_POLL_SECONDS": _number("PORTAL_CONTENT_POLL_SECONDS", 10.0, float, minimum=0.1),
+        # Review steps before a page goes live, per kind: "default=1,alert=2" (at most 3, 三审).
+        "REVIEW_STEPS": _env("PORTAL_REVIEW_STEPS", "default=1"),
+        # A scheduled change published this many minutes late is reported to the editors.
+        "PUBLISH_LATE_MINUTES": _number("PORTAL_PUBLISH_LATE_MINUTES", 5.0, float, minimum=0),
         "RETENTION_DAYS": _number("PORTAL_RETENTION_DAYS", 3 * 365, minimum=1),
         # Host names the portal answers to (comma-separated); empty: any in development, the
         # SITE_URL's host in production. A forged Host header is refused with 400.

@@ -1,7 +1,9 @@
 """Rendered content pages served from memory, in front of Flask.
 
-Content is immutable for the life of a process, so a content page's HTML never changes once
-rendered. The first request for a page goes through Flask as usual (routing, 404s, the view,
+A catalog is immutable, so a content page's HTML never changes while it is in service; when a
+newer content generation is published the content package replaces the catalog and empties this
+cache (see `freshness` below and portal/content/live.py).
+The first request for a page goes through Flask as usual (routing, 404s, the view,
 every after_request hook); a view decorated with @rendered_once stores the body together with
 every header Flask sent with it. Later GET/HEAD requests for that address are answered by
 PageCacheMiddleware from the stored bytes and headers without entering Flask at all, which is
@@ -75,8 +77,13 @@ class PageCacheMiddleware:
         self.wsgi_app = wsgi_app
         self.pages = pages
         self.config = config
+        # Set by the content package: a cheap check (no database) that rebuilds the catalog and
+        # empties this cache when a newer content generation was published.
+        self.freshness = None
 
     def __call__(self, environ, start_response):
+        if self.freshness is not None:
+            self.freshness()
         method = environ.get("REQUEST_METHOD")
         page = None
         if method in ("GET", "HEAD"):
@@ -104,7 +111,7 @@ def init_app(app):
     """Before security.init_app: its ProxyFix then wraps this middleware (the scheme and client are
     the real ones here), and the hook below runs after the security headers are added."""
     pages = app.extensions["page_cache"] = {}
-    app.wsgi_app = PageCacheMiddleware(app.wsgi_app, pages, app.config)
+    app.wsgi_app = app.extensions["page_cache_middleware"] = PageCacheMiddleware(app.wsgi_app, pages, app.config)
 
     @app.after_request
     def keep_rendered_page(response):

@@ -26,6 +26,8 @@ DEMO_USERS = [
     ("staff-center@demo.invalid", "演示中心工作人员 Demo centre staff", "staff", "center"),
     ("staff-taocheng@demo.invalid", "演示工作站人员 Demo Taocheng staff", "staff", "workstation-taocheng"),
     ("staff-bank-a@demo.invalid", "演示银行人员 Demo bank staff", "staff", "bank-a"),
+    ("editor@demo.invalid", "演示编辑 Demo editor", "editor", None),
+    ("reviewer@demo.invalid", "演示审核员 Demo reviewer", "reviewer", None),
 ]
 
 COUNTY_NAMES_ZH = {

@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 
 from portal import create_app
 from portal.config import ROOT
+from portal.content.store import ContentRevision
 from portal.db import db
 from portal.models import AssistanceRequest, Attachment, OutboxMessage
 from portal.notify.outbox import build_email
@@ -34,6 +35,8 @@ class Endpoint:
     extra: dict = field(default_factory=dict)
 
 
+EDITOR = "editor@demo.invalid"
+CONTENT_PAGE = {"section": "guides", "slug": "trademark-registration", "doc_lang": "zh"}
 ENDPOINTS = {
     "site.root": Endpoint("/"),
     "site.healthz": Endpoint("/healthz"),
@@ -130,6 +133,20 @@ ENDPOINTS = {
                                 query=("request_type", "county", "industry")),
     "admin.requesters": Endpoint("/{lang}/admin/requesters", params=("lang",), post=True, login=ADMIN),
     "admin.indicators": Endpoint("/{lang}/admin/indicators", params=("lang",), post=True, login=ADMIN),
+    "publishing.index": Endpoint("/{lang}/staff/content/", params=("lang",), login=EDITOR),
+    "publishing.new_page": Endpoint("/{lang}/staff/content/new", params=("lang",), post=True, login=EDITOR),
+    "publishing.edit": Endpoint("/{lang}/staff/content/{section}/{slug}/{doc_lang}/edit",
+                                params=("lang", "section", "slug", "doc_lang"), post=True, login=EDITOR,
+                                extra=CONTENT_PAGE),
+    "publishing.document": Endpoint("/{lang}/staff/content/{section}/{slug}/", params=("lang", "section", "slug"),
+                                    login=EDITOR, extra=CONTENT_PAGE),
+    "publishing.act": Endpoint("/{lang}/staff/content/{section}/{slug}/act", params=("lang", "section", "slug"),
+                               post=True, login=EDITOR, extra=CONTENT_PAGE),
+    "publishing.compare": Endpoint("/{lang}/staff/content/{section}/{slug}/compare",
+                                   params=("lang", "section", "slug"), query=("a", "b"), login=EDITOR,
+                                   extra=CONTENT_PAGE),
+    "publishing.restore": Endpoint("/{lang}/staff/content/{section}/{slug}/restore",
+                                   params=("lang", "section", "slug"), post=True, login=EDITOR, extra=CONTENT_PAGE),
 }
 
 NUL, BAD_UTF8, ASTRAL = "%00", "%ff%fe%c3%28", "%F0%9F%98%80%F0%A0%AE%B7"  # 😀𠮷
@@ -165,7 +182,7 @@ def app(request, tmp_path_factory, search_index):
                       "LOGIN_RATE_LIMIT": "100000 per hour", "RESET_RATE_LIMIT": "100000 per hour",
                       "DATABASE_URL": database})
     runner = app.test_cli_runner()
-    for command in (["db", "upgrade"], ["seed", "demo"]):
+    for command in (["search", "build"], ["db", "upgrade"], ["seed", "demo"], ["content", "import"]):
         result = runner.invoke(args=command)
         assert result.exit_code == 0, (command, result.output)
     yield app
@@ -190,7 +207,7 @@ def stored(app):
     """What a request could leave behind: rows and upload files."""
     with app.app_context():
         rows = tuple(db.session.scalar(select(func.count()).select_from(model))
-                     for model in (AssistanceRequest, Attachment, OutboxMessage))
+                     for model in (AssistanceRequest, Attachment, OutboxMessage, ContentRevision))
     files = sorted(p.name for p in app.config["UPLOAD_DIR"].glob("*")) if app.config["UPLOAD_DIR"].exists() else []
     return rows, files
 

@@ -1,6 +1,7 @@
 """Dated law changes, source roles, alert event dates, review warnings and the Chinese voice check."""
 
 from datetime import date
+from types import SimpleNamespace
 
 import pytest
 
@@ -102,15 +103,16 @@ def test_the_regime_in_force_comes_first(today, first, until):
 
 def test_the_clock_empties_the_page_cache_on_the_effective_day():
     days = iter([date(2026, 12, 31), date(2026, 12, 31), date(2027, 1, 1), date(2027, 1, 2)])
+    catalog = [SimpleNamespace(changes=(SimpleNamespace(effective=date(2027, 1, 1)),))]
     cache = {"/zh/guides/x": "old"}
-    clock = law_changes.LawChangeClock(lambda environ, start: [b"ok"], cache, [date(2027, 1, 1)],
-                                       today=lambda: next(days))
-    clock({}, None)
+    clock = law_changes.LawChangeClock(lambda: catalog, cache, today=lambda: next(days))
+    clock.check()  # the first look at this catalog: it only learns the dates
+    clock.check()
     assert cache == {"/zh/guides/x": "old"}  # still 31 December: nothing changes
-    clock({}, None)
+    clock.check()
     assert cache == {}  # 1 January: pages rendered under the old order are gone
     cache["/zh/guides/x"] = "new"
-    clock({}, None)
+    clock.check()
     assert cache == {"/zh/guides/x": "new"}  # the day after: kept
 
 

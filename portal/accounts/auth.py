@@ -28,6 +28,8 @@ ROLES = {
     "staff": _l("Institution staff"),
     "coordinator": _l("Coordinator (municipal centre)"),
     "admin": _l("Administrator"),
+    "editor": _l("Editor (IP office: writes pages)"),
+    "reviewer": _l("Reviewer (IP office: reviews and publishes pages)"),
 }
 WORKSPACE_ROLES = ("staff", "coordinator")
 

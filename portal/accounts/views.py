@@ -39,6 +39,8 @@ auth.private_area(bp)  # the sign-in pages are open; every other route names its
 
 
 def home_for(user):
+    if user.role in ("editor", "reviewer"):
+        return url_for("publishing.index")  # by name: the publishing feature sits above accounts
     return url_for("admin.index") if user.role == "admin" else url_for("casework.queue")
 
 
@@ -106,7 +108,7 @@ def accept_code(user, code):
 
 
 @bp.route("/confirm", methods=["GET", "POST"])
-@auth.require_role("staff", "coordinator", "admin")
+@auth.require_role(*auth.ROLES)
 @limiter.limit(login_limit, methods=["POST"])
 def confirm():
     """The password again (and a code when enrolled) before a sensitive change; good for five minutes."""
@@ -201,7 +203,7 @@ def set_password(purpose, token):
 
 
 @bp.route("/account", methods=["GET", "POST"])
-@auth.require_role("staff", "coordinator", "admin")
+@auth.require_role(*auth.ROLES)
 @limiter.limit(login_limit, methods=["POST"])  # the current-password check is guessed like sign-in
 def account():
     form = ChangePasswordForm()

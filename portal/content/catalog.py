@@ -73,6 +73,11 @@ class Page:
     subjects: tuple = ()
     # Dated law changes (LawChange, see schema.py), their texts rendered at load time.
     changes: tuple = ()
+    # From the content store: the public history ((published at, change note), …, newest first)
+    # and whether the other language's version is newer than this one.
+    history: tuple = ()
+    translation_behind: bool = False
+    generation: int = 0
 
     @property
     def key(self):
@@ -93,6 +98,17 @@ def split_front_matter(raw):
     return raw[4:end], raw[end + 5:]
 
 
+def load_yaml(text):
+    """YAML as the front matter is read: dates stay the text they were typed as."""
+    return yaml.load(text, Loader=_NoDatesLoader)  # noqa: S506 (a SafeLoader)
+
+
+def read_front_matter(raw):
+    """(front-matter mapping, body) of a page's text; ValueError or yaml.YAMLError when broken."""
+    meta_text, body = split_front_matter(raw)
+    return yaml.load(meta_text, Loader=_NoDatesLoader), body  # noqa: S506 (a SafeLoader)
+
+
 def content_files(content_dir):
     """Every page file under the known sections, as (section, slug, lang, path)."""
     for section in SECTIONS:
@@ -107,11 +123,19 @@ def read_page(content_dir, section, slug, lang, path, today):
     if lang not in LANGUAGES or not slug:
         return None, [f"{rel}: file name must be <slug>.zh.md or <slug>.en.md"]
     try:
-        raw = path.read_text(encoding="utf-8")
-        meta_text, body = split_front_matter(raw)
-        meta = yaml.load(meta_text, Loader=_NoDatesLoader)  # noqa: S506 (a SafeLoader)
+        # Bytes, not read_text: universal newlines would change a file that export must give back
+        # byte for byte.
+        raw = path.read_bytes().decode("utf-8")
     except UnicodeDecodeError:
         return None, [f"{rel}: not UTF-8 text"]
+    return page_from_text(section, slug, lang, raw, rel, today)
+
+
+def page_from_text(section, slug, lang, raw, rel, today, **extra):
+    """(Page or None, problems) for one page's whole text (front matter and body), from a file or
+    from a revision in the content store; `rel` names it in the problems."""
+    try:
+        meta, body = read_front_matter(raw)
     except (ValueError, yaml.YAMLError) as error:
         return None, [f"{rel}: {str(error).splitlines()[0]}"]
     values, problems = validate_front_matter(meta, SECTIONS[section], today)
@@ -120,7 +144,7 @@ def read_page(content_dir, section, slug, lang, path, today):
     rendered = render_markdown(body, lang)
     values["changes"] = render_changes(values["changes"], lang)
     page = Page(section=section, slug=slug, lang=lang, html=rendered.html, toc=rendered.toc,
-                text=rendered.text, path=rel, **values)
+                text=rendered.text, path=rel, **values, **extra)
     return page, []
 
 
@@ -148,10 +172,12 @@ def read_all(content_dir, today=None):
 
 
 class Catalog:
-    """Read-only view of the published pages, looked up by (section, slug, lang)."""
+    """Read-only view of the published pages, looked up by (section, slug, lang). `generation` is
+    the content store's counter it was built from (0: the shipped files, before any import)."""
 
-    def __init__(self, pages, build_id):
+    def __init__(self, pages, build_id, generation=0):
         self.build_id = build_id
+        self.generation = generation
         self._pages = MappingProxyType({(p.section, p.slug, p.lang): p for p in pages})
 
     def __len__(self):

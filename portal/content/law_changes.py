@@ -34,21 +34,29 @@ def ordered_regimes(change, today):
 
 
 class LawChangeClock:
-    """WSGI middleware: clears the page cache when a law change in the catalog takes effect."""
+    """Empties the page cache when a law change in the catalog takes effect: pages rendered before
+    that day show the old rule first. Run on every request by the page cache's freshness hook, so
+    it is a date comparison; the dates are collected again only when the catalog is replaced."""
 
-    def __init__(self, wsgi_app, page_cache, effective_dates, today=date.today):
-        self.wsgi_app = wsgi_app
+    def __init__(self, current_catalog, page_cache, today=date.today):
+        self.current_catalog = current_catalog
         self.page_cache = page_cache
-        self.dates = sorted(set(effective_dates))
         self.today = today
-        self.passed = bisect_right(self.dates, today())
+        self._catalog = None
+        self.dates = []
+        self.passed = 0
 
-    def __call__(self, environ, start_response):
-        passed = bisect_right(self.dates, self.today())
+    def check(self):
+        catalog, today = self.current_catalog(), self.today()
+        if catalog is not self._catalog:  # a new catalog starts with an empty page cache
+            self._catalog = catalog
+            self.dates = sorted({change.effective for page in catalog for change in page.changes})
+            self.passed = bisect_right(self.dates, today)
+            return
+        passed = bisect_right(self.dates, today)
         if passed != self.passed:
             self.passed = passed
             self.page_cache.clear()  # pages rendered under the old regime order
-        return self.wsgi_app(environ, start_response)
 
 
 def months_before(day, months):

@@ -19,7 +19,8 @@ def build_command(if_stale, procs):
         _folder, info = current_build(root)
         click.echo(f"search index {info['build']} is up to date")
         return
-    info = build_index(catalog_entries(current_app), root, content_build, procs=procs)
+    generation = current_app.extensions["catalog"].generation
+    info = build_index(catalog_entries(current_app), root, content_build, procs=procs, generation=generation)
     click.echo(f"search index {info['build']}: {info['documents']} documents in {info['seconds']} s")
 
 @search_group.command("status", help="Which build is in service.")

@@ -2,8 +2,9 @@
 
 A Whoosh reader opened before gunicorn forks and then shared gives wrong results, so it is
 opened lazily in the process that uses it (the pid is checked). Each search reads the
-`current` link (one readlink) and reopens when it names another build, so `flask search
-build` takes effect in running workers without a restart. Facet values are boolean masks
+`current` link (one readlink) and stats the build's info file, and reopens when either changed,
+so `flask search build` and the incremental updates of search/follow.py take effect in running
+workers without a restart. Facet values are boolean masks
 loaded once per build, so filtering and counting need no stored-field reads.
 """
 
@@ -19,7 +20,7 @@ from flask import current_app
 from whoosh.filedb.filestore import FileStorage
 
 from portal.search import schema as S
-from portal.search.indexer import CURRENT
+from portal.search.indexer import CURRENT, INFO_FILE
 from portal.search.query import parse_query
 from portal.search.ranking import KIND_PRIOR, Ranker, read_postings, top
 from portal.search.snippets import best_snippet, mark
@@ -88,8 +89,9 @@ class _ClosingStorage(FileStorage):
 class _OpenIndex:
     """One build: its searcher, ranker and facet masks."""
 
-    def __init__(self, folder):
+    def __init__(self, folder, stamp):
         self.build = folder.name
+        self.stamp = stamp
         self.searcher = _ClosingStorage(folder).open_or_close().searcher()
         self.reader = self.searcher.reader()
         self.ranker = Ranker(self.reader, S.CONTENT, S.TITLE_TERMS)
@@ -116,6 +118,15 @@ class _OpenIndex:
         self.searcher.close()
 
 
+def _stamp(folder):
+    """Names the state of a build: its folder and when its info file was last written (the host's
+    worker rewrites it after each incremental update, so workers reopen and see the change)."""
+    try:
+        return folder.name, os.stat(folder / INFO_FILE).st_mtime_ns
+    except OSError:
+        return folder.name, None
+
+
 class SearchIndex:
     def __init__(self, index_root):
         self.index_root = Path(index_root)
@@ -131,10 +142,11 @@ class SearchIndex:
 
     def opened(self):
         folder = self._current_folder()
+        stamp = _stamp(folder)
         with self._lock:
-            if self._pid != os.getpid() or self._open is None or self._open.build != folder.name:
+            if self._pid != os.getpid() or self._open is None or self._open.stamp != stamp:
                 try:
-                    fresh = _OpenIndex(folder)
+                    fresh = _OpenIndex(folder, stamp)
                 except Exception as error:  # a missing or corrupt build: any Whoosh or OS error
                     raise SearchUnavailable(f"search index {folder.name} cannot be opened: {error}") from error
                 if self._open is not None and self._pid == os.getpid():

@@ -5,12 +5,13 @@ second browser to trust): the launch names /usr/bin/chromium.
 """
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
 
 from tests.support.net import free_port
-from tests.support.server import start_gunicorn, stop
+from tests.support.server import flask, start_gunicorn, stop
 
 CHROMIUM = os.environ.get("PORTAL_CHROMIUM", "/usr/bin/chromium")
 AXE_JS = Path(__file__).parent / "vendor" / "axe.min.js"
@@ -30,7 +31,10 @@ def server_env(tmp_path_factory, seeded_instance):
     (outbox, digests) against the same instance folder: migrated and seeded, with the session's
     search index."""
     port, instance = free_port(), tmp_path_factory.mktemp("instance")
-    search_index = seeded_instance(instance)
+    # A copy of the session's index: publishing in the browser re-indexes pages, and other tests
+    # read the session's index as built from the shipped files.
+    search_index = tmp_path_factory.mktemp("browser") / "search_index"
+    shutil.copytree(seeded_instance(instance), search_index, symlinks=True)
     return {**os.environ, "PORT": str(port), "WEB_CONCURRENCY": "2", "PORTAL_ENV": "testing",
             "PORTAL_INSTANCE_DIR": str(instance), "PORTAL_SEARCH_INDEX_DIR": str(search_index),
             "PORTAL_SITE_URL": f"http://127.0.0.1:{port}", "GUNICORN_ACCESS_LOG": ""}
@@ -39,6 +43,7 @@ def server_env(tmp_path_factory, seeded_instance):
 @pytest.fixture(scope="session")
 def server(tmp_path_factory, server_env):
     env, port = server_env, server_env["PORT"]
+    flask(env, "content", "import")  # served from the content store, as `make run` does
     process = start_gunicorn(env, port, tmp_path_factory.mktemp("gunicorn") / "server.log",
                              workers=env["WEB_CONCURRENCY"])
     yield f"http://127.0.0.1:{port}"
