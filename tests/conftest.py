@@ -20,7 +20,7 @@ from sqlalchemy import make_url
 from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
 
-import portal.content
+import portal.content.live
 from portal import create_app
 from portal.config import ROOT
 from portal.db import db
@@ -36,7 +36,8 @@ __all__ = ["CSRF", "FORM_TOKEN"]  # for the tests that scrape pages themselves
 def one_catalog():
     """The catalog of the real content/ folder, loaded once: every create_app on it reuses it (it is
     immutable). Another folder (the tests' throwaway content) is loaded as the app would."""
-    load = portal.content.load_catalog
+    # The name is looked up where LiveCatalog.load calls it (portal/content/live.py).
+    load = portal.content.live.load_catalog
     real, loaded = (ROOT / "content").resolve(), {}
 
     def load_once(content_dir, *args, **kwargs):
@@ -47,7 +48,7 @@ def one_catalog():
         return loaded["catalog"]
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(portal.content, "load_catalog", load_once)
+        patch.setattr(portal.content.live, "load_catalog", load_once)
         yield loaded
 
 
