@@ -96,8 +96,8 @@ def registration_form(facts, lang, formdata=None, taken=frozenset()):
     fields = {}
     if facts.slots:
         fields["slot"] = RadioField(_l("Choose a time for your school"), coerce=str,
-                                    choices=[(str(n), beijing_span(slot.starts, slot.ends))
-                                             for n, slot in enumerate(facts.slots) if n not in taken],
+                                    choices=pairs(*((str(n), beijing_span(slot.starts, slot.ends))
+                                                    for n, slot in enumerate(facts.slots) if n not in taken)),
                                     validators=[InputRequired(_l("Please choose one of the free times."))])
     for question in facts.questions:
         fields[f"q_{question.id}"] = question_field(question)

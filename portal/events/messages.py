@@ -3,7 +3,7 @@
 SMS use the fixed templates of portal/notify/sms_texts.py (the provider approves them word for
 word); the private link goes only by e-mail."""
 
-from flask import current_app, render_template
+from flask import current_app
 from flask_babel import force_locale
 
 from portal import validators
@@ -20,8 +20,10 @@ def registration_url(registration):
 def queue_email(registration, page, name, **context):
     """Queue the e-mail `name` to the registrant, in their language. Does not commit."""
     with force_locale(registration.lang):
-        text = render_template(f"events/email/{name}.txt", registration=registration, page=page,
-                               link=registration_url(registration), **context)
+        # The template alone, without the page context processors (which read the request): the
+        # worker loop sends reminders with no request at all.
+        text = current_app.jinja_env.get_template(f"events/email/{name}.txt").render(
+            registration=registration, page=page, link=registration_url(registration), **context)
     subject, _, body = text.strip().partition("\n")
     row = OutboxMessage(purpose=f"event-{name}"[:40], recipient=registration.email, subject=subject.strip()[:300],
                         body=body.strip() + "\n")

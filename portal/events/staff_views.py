@@ -130,4 +130,5 @@ def staff_export(slug):
 def staff_sign_in_sheet(slug):
     page, _level = _event_or_404(slug)
     return render_template("events/sign_in_sheet.html", page=page, facts=page.event, rows=_rows_for_sheet(page),
-                           printed=datetime.now(BEIJING).strftime("%Y-%m-%d %H:%M"), slot_text=slot_text, counties=COUNTIES)
+                           printed=datetime.now(BEIJING).strftime("%Y-%m-%d %H:%M"), slot_text=slot_text,
+                           counties=COUNTIES)

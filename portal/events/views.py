@@ -109,7 +109,8 @@ def _event_page(page, form, code=200, refusal=None):
     taken = service.counts(page.slug)
     return private(render_template(
         "events/detail.html", page=page, facts=facts, form=form, taken=taken, now=now, kinds=EVENT_KINDS,
-        counties=COUNTIES, topics=TOPICS, audiences=AUDIENCES, window=rules.registration_refusal(facts, now), refusal=refusal,
+        counties=COUNTIES, topics=TOPICS, audiences=AUDIENCES, window=rules.registration_refusal(facts, now),
+        refusal=refusal,
         refusal_text=refusal_text, free_slots=len(facts.slots) - len(service.taken_slots(page.slug)),
         opens=beijing_time(facts.opens), closes=beijing_time(facts.closes))), code
 

@@ -4,7 +4,8 @@
 PORTAL_RETENTION_DAYS ago (3 years by default, as the privacy notice says) and keeps what the
 service report counts: type, county, industry, institution, dates and status. The same run deletes
 alert subscriptions never confirmed within 7 days or cancelled, and delivered e-mails that belong
-to no request after 90 days. The same scrub
+to no request after 90 days, and the personal data of event registrants 180 days after their
+event (portal/events/service.py). The same scrub
 serves an administrator who deletes one requester's data on their request. Both leave an audit
 event that names tracking numbers and counts, never the person.
 """
@@ -17,6 +18,7 @@ from sqlalchemy import delete, func, select, update
 
 from portal.alerts.subscriptions import purge as subscriptions_purge
 from portal.db import db
+from portal.events.service import scrub_past as scrub_event_registrations
 from portal.models import AssistanceRequest, AuditEvent, OutboxMessage, Rating, RatingFollowUp
 
 OUTBOX_KEEP_DAYS = 90  # delivered e-mails not tied to a request (accounts, alert digests) hold an address
@@ -73,9 +75,13 @@ def run(now=None, days=None, dry_run=False):
         OutboxMessage.created_at < now - timedelta(days=OUTBOX_KEEP_DAYS))).rowcount
     db.session.commit()
     subscriptions = subscriptions_purge(now)
+    # Event registrants: their personal data goes KEEP_DAYS_AFTER_EVENT days after the event.
+    registrations = scrub_event_registrations(current_app.extensions["catalog"], now)
+    db.session.commit()
     db.session.add(AuditEvent(actor="retention", action="retention-run", created_at=now,
                               after={"requests": len(requests), "attachments": files, "days": days,
-                                     "subscriptions": subscriptions, "emails": mails}))
+                                     "subscriptions": subscriptions, "emails": mails,
+                                     "event_registrations": registrations}))
     db.session.commit()
     return len(requests), files, subscriptions, mails
 
