@@ -5,7 +5,6 @@ events pages in both languages (the list, an event with its form blank and with 
 registration, the organiser's pages and the sign-in sheet)."""
 
 import os
-import re
 from datetime import UTC, datetime
 from email import message_from_bytes, policy
 from pathlib import Path
