@@ -353,3 +353,43 @@ def test_demo_events_need_the_library_and_are_refused_in_production(app):
                 load_demo()
         finally:
             app.config["PORTAL_ENV"] = "testing"
+
+
+def test_an_editor_writes_an_event_and_a_reviewer_publishes_it(tmp_path):
+    import yaml
+
+    from tests.events_helpers import event_facts
+    from tests.test_publishing import EDITOR, REVIEWER, act, edit_form, fresh_app, signed_in
+
+    app = fresh_app(tmp_path)
+    editor, reviewer = signed_in(app, EDITOR), signed_in(app, REVIEWER)
+    html = editor.get("/zh/staff/content/").get_data(as_text=True)
+    assert "活动" in html
+    assert editor.post("/zh/staff/content/new", data={"csrf_token": csrf_token(html), "section": "events",
+                                                      "slug": "ip-training-test"}).status_code == 303
+    base, today = "/zh/staff/content/events/ip-training-test", datetime.now(UTC).date().isoformat()
+    for lang, title, place in (("zh", "专利检索培训（测试）", "测试会场"), ("en", "Patent search training (test)",
+                                                                          "Test venue")):
+        fields = edit_form(editor, f"{base}/{lang}/edit")
+        assert "fm-event" in fields and "fm-regions" not in fields  # the event's own input, not an alert's
+        broken = {**fields, "fm-title": title, "fm-summary": title, "fm-updated": today, "fm-reviewed": today,
+                  "fm-event": "kind: party", "body": "## 内容\n\n测试。\n", "change_note": "新活动。",
+                  "intent": "save"}
+        refused = editor.post(f"{base}/{lang}/edit", data=broken)
+        assert refused.status_code == 400 and "party" in refused.get_data(as_text=True)
+        facts = event_facts(kind="training", place=place, partners=None)
+        good = {**broken, "fm-topics": "patent", "fm-audience": "enterprise",
+                "fm-event": yaml.safe_dump(facts, allow_unicode=True)}
+        response = editor.post(f"{base}/{lang}/edit", data=good)
+        assert response.status_code == 303, response.get_data(as_text=True)[:3000]
+    assert act(editor, base, "submit").status_code == 303
+    assert "专利检索培训（测试）" not in app.test_client().get("/zh/events").get_data(as_text=True)  # not yet
+    assert act(reviewer, base, "publish").status_code == 303
+    public = app.test_client()
+    assert "专利检索培训（测试）" in public.get("/zh/events").get_data(as_text=True)
+    page = public.get("/en/events/ip-training-test").get_data(as_text=True)
+    assert "Patent search training (test)" in page and "Test venue" in page and 'name="q_need"' in page
+    assert "ip-training-test" in public.get("/sitemap.xml").get_data(as_text=True)
+    token_of(register(public, "ip-training-test", lang="en", share_with_banks=None))
+    with app.app_context():
+        db.engine.dispose()
