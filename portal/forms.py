@@ -7,6 +7,7 @@ from wtforms import SelectChoice, SelectMultipleField, StringField, ValidationEr
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal import validators
+from portal.vocab import RATING_LEVELS
 
 REQUIRED = _l("Please fill this in.")
 UNREADABLE = _l("This contains characters that cannot be read (control characters or broken text). "
@@ -89,3 +90,9 @@ def optional_email_check(form, field):
         email_check(form, field)
     else:
         field.data = ""
+
+
+def rating_level_labels():
+    """The five 好差评 levels (vocab.RATING_LEVELS), best first, as requests and events show them."""
+    return dict(zip(RATING_LEVELS, (_l("Very satisfied"), _l("Satisfied"), _l("Basically satisfied"),
+                                    _l("Dissatisfied"), _l("Very dissatisfied")), strict=True))

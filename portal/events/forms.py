@@ -17,8 +17,8 @@ from portal.forms import (
     honeypot_check,
     pairs,
     phone_check,
+    rating_level_labels,
 )
-from portal.vocab import RATING_LEVELS
 
 APPLICANT_KINDS = {
     "enterprise": _l("An enterprise or self-employed business"),
@@ -29,9 +29,7 @@ NUMBER_MAX = 100_000
 TEXT_MAX = 500
 
 
-def level_labels():
-    return dict(zip(RATING_LEVELS, (_l("Very satisfied"), _l("Satisfied"), _l("Basically satisfied"),
-                                    _l("Dissatisfied"), _l("Very dissatisfied")), strict=True))
+level_labels = rating_level_labels
 
 
 class _Readable:
