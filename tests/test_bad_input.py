@@ -18,11 +18,14 @@ from portal import create_app
 from portal.config import ROOT
 from portal.content.store import ContentRevision
 from portal.db import db
+from portal.events.models import EventRegistration
 from portal.models import AssistanceRequest, Attachment, OutboxMessage
 from portal.notify.outbox import build_email
 from tests.conftest import TYPE_FIELDS, open_form, post_multipart, submit, valid_fields
+from tests.events_helpers import events_in, registration_fields
 from tests.staff_helpers import ADMIN, COORDINATOR, login, token_for
 from tests.support import postgres
+from tests.support.forms import csrf_token
 
 
 @dataclass(frozen=True)
@@ -307,15 +310,16 @@ def test_bad_bodies(app, name):
 
 
 TEXT_FIELDS = ["organisation", "contact_name", "description"]
-
-
-@pytest.mark.parametrize("request_type", sorted(TYPE_FIELDS))
-@pytest.mark.parametrize(("value", "why"), [
+BAD_TEXT = [
     ("衡水\x00公司名称足够长的描述文字二十个字以上了吧", "NUL"),
     ("名称\ufffd足够长的描述文字二十个字以上了吧，真的", "invalid UTF-8, decoded"),
     ("x" * 100_000, "100 KB"),
     ("名称\x1b[31m足够长的描述文字二十个字以上了吧", "control characters"),
-])
+]
+
+
+@pytest.mark.parametrize("request_type", sorted(TYPE_FIELDS))
+@pytest.mark.parametrize(("value", "why"), BAD_TEXT)
 def test_bad_text_in_every_field_is_a_validation_message(app, client, request_type, value, why):
     before = stored(app)
     own = [name for name, example in TYPE_FIELDS[request_type].items() if isinstance(example, str)
@@ -327,6 +331,24 @@ def test_bad_text_in_every_field_is_a_validation_message(app, client, request_ty
         assert 'class="error' in html or "error-summary" in html or "cannot be read" in html, (name, why)
         assert_handled(response, {400})
     assert stored(app) == before
+
+
+# An event's registration form (portal/events): every field it has, its own questions included.
+EVENT_FIELDS = ["organisation", "contact_name", "phone", "email", "credit_code", "q_need", "q_people"]
+
+
+@pytest.mark.parametrize(("value", "why"), BAD_TEXT)
+def test_bad_text_in_every_event_field_is_a_validation_message(app, client, value, why):
+    with events_in(app, ("bad-input-event", {})):
+        for name in EVENT_FIELDS:
+            html = client.get("/en/events/bad-input-event").get_data(as_text=True)
+            response = client.post("/en/events/bad-input-event", data={
+                "csrf_token": csrf_token(html), **registration_fields(**{name: value})})
+            assert response.status_code == 400, (name, why)
+            assert "error-summary" in response.get_data(as_text=True), (name, why)
+            assert_handled(response, {400})
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(EventRegistration)) == 0
 
 
 def test_sql_metacharacters_are_just_text(app, client):

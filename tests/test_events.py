@@ -393,3 +393,20 @@ def test_an_editor_writes_an_event_and_a_reviewer_publishes_it(tmp_path):
     token_of(register(public, "ip-training-test", lang="en", share_with_banks=None))
     with app.app_context():
         db.engine.dispose()
+
+
+def test_a_raised_capacity_moves_the_waiting_list_up_in_the_worker_loop(app, client):
+    with events_in(app, ("grow", {"capacity": 1})):
+        tokens = [token_of(register(client, "grow", email=f"g{n}@example.com")) for n in range(3)]
+    with events_in(app, ("grow", {"capacity": 2})), app.app_context():
+        assert service.fill_free_places(app.extensions["catalog"]) == 1
+        assert service.fill_free_places(app.extensions["catalog"]) == 0
+    assert [registration(app, t).status for t in tokens] == ["confirmed", "confirmed", "waiting"]
+    assert [r for _p, r, _s, _b in outbox(app, "event-promoted")] == ["g1@example.com"]
+
+
+def test_the_private_link_never_reaches_the_logs():
+    from portal.logs import redact
+
+    line = 'GET /zh/events/registration/AE51BrVHbRGvb0FFFYqHyhKrkLmyOpk4MtyIJpeyzeg/cancel HTTP/1.1'
+    assert "AE51Br" not in redact(line) and "/zh/events/registration/[redacted]/cancel" in redact(line)

@@ -11,10 +11,12 @@ events_group = AppGroup("events", help="Events: reminders and demo events.")
 
 
 def remind_due():
-    """The worker loop's task: queue the reminders that are due (each registrant once)."""
-    queued = service.send_reminders(current_app.extensions["catalog"])
-    if queued:
-        current_app.logger.info("events: %s reminders queued", queued)
+    """The worker loop's task: queue the reminders that are due (each registrant once), and move
+    the waiting list up where places are free (a capacity raised by an editor)."""
+    catalog = current_app.extensions["catalog"]
+    queued, moved = service.send_reminders(catalog), service.fill_free_places(catalog)
+    if queued or moved:
+        current_app.logger.info("events: %s reminders queued, %s moved up from a waiting list", queued, moved)
     return False
 
 

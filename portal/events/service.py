@@ -165,6 +165,22 @@ def _promote(slug, pages_by_lang, at):
     return promoted
 
 
+def fill_free_places(catalog, at=None):
+    """Confirm the first waiting for every free place of each upcoming event: a place can come free
+    without a cancellation, when an editor raises the capacity. The worker loop runs it with the
+    reminders. Returns how many moved up."""
+    at = at or now()
+    moved = 0
+    for page in event_pages("zh", catalog):
+        if page.event.slots or at >= page.event.starts or not counts(page.slug)["waiting"]:
+            continue
+        _lock(page.slug)
+        pages = {lang: catalog.get(SECTION, page.slug, lang) for lang in LANGUAGES}
+        moved += len(_promote(page.slug, {lang: p for lang, p in pages.items() if p and p.event}, at))
+        db.session.commit()
+    return moved
+
+
 def registrations(slug, banks_only=False):
     query = select(EventRegistration).where(EventRegistration.event_slug == slug,
                                             EventRegistration.status.in_(rules.ACTIVE))

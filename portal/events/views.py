@@ -167,6 +167,7 @@ def registration(token):
 
 
 @bp.post("/events/registration/<token>/cancel")
+@limiter.limit(configured("SUBMIT_RATE_LIMIT"))
 def cancel(token):
     registration, page, pages = _registration_or_404(token)
     form = CancelForm()
@@ -179,6 +180,7 @@ def cancel(token):
 
 
 @bp.post("/events/registration/<token>/rate")
+@limiter.limit(configured("SUBMIT_RATE_LIMIT"))
 def rate(token):
     registration, page, _pages = _registration_or_404(token)
     form = RateForm()
