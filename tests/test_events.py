@@ -410,3 +410,28 @@ def test_the_private_link_never_reaches_the_logs():
 
     line = 'GET /zh/events/registration/AE51BrVHbRGvb0FFFYqHyhKrkLmyOpk4MtyIJpeyzeg/cancel HTTP/1.1'
     assert "AE51Br" not in redact(line) and "/zh/events/registration/[redacted]/cancel" in redact(line)
+
+
+def test_a_registrant_gets_a_copy_and_has_it_deleted_by_an_administrator(app, client, event):
+    import json
+
+    from tests.staff_helpers import ADMIN, token_for
+
+    token = token_of(register(client, email="Registrant@Example.com"))
+    admin = staff(app, ADMIN)
+    found = admin.post("/zh/admin/requesters", data={"csrf_token": token_for(admin), "email": "registrant@example.com",
+                                                     "operation": "find"})
+    assert found.status_code == 200 and "EV-" in found.get_data(as_text=True)
+    export = admin.post("/zh/admin/requesters", data={"csrf_token": token_for(admin),
+                                                      "email": "registrant@example.com", "operation": "export"})
+    data = json.loads(export.get_data(as_text=True))
+    assert data["requests"] == [] and data["event_registrations"][0]["organisation"] == "衡水示例橡胶有限公司"
+    deleted = admin.post("/zh/admin/requesters", data={"csrf_token": token_for(admin), "confirm": "y",
+                                                       "email": "registrant@example.com", "operation": "delete"})
+    assert deleted.status_code == 303
+    scrubbed = registration(app, token)
+    assert scrubbed.email == "" and scrubbed.anonymized_at is not None
+    with app.app_context():
+        logged = json.dumps([e.after for e in db.session.scalars(select(AuditEvent).where(
+            AuditEvent.action.like("requester-data-%")))], ensure_ascii=False)
+        assert "registrant@example.com" not in logged.lower() and "EV-" in logged

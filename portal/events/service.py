@@ -277,18 +277,39 @@ def scrub_past(catalog, at=None, days=KEEP_DAYS_AFTER_EVENT):
     for registration in rows:
         gone = registration.event_slug not in known and as_utc(registration.created_at) < cutoff
         if registration.event_slug in ended or gone:
-            addresses = [value for value in (registration.email, registration.phone,
-                                             validators.mobile_e164(registration.phone)) if value]
-            db.session.execute(delete(OutboxMessage).where(OutboxMessage.purpose.like("event-%"),
-                                                           OutboxMessage.status != "pending",
-                                                           OutboxMessage.recipient.in_(addresses)))
-            for name in PERSONAL_FIELDS:
-                setattr(registration, name, "")
-            registration.contact_key = f"removed-{registration.id}"
-            registration.credit_code, registration.answers = None, {}
-            registration.anonymized_at = at
+            scrub(registration, at)
             scrubbed += 1
     return scrubbed
+
+
+def scrub(registration, at):
+    """Remove one registration's personal data and the delivered messages to it. Does not commit."""
+    addresses = [value for value in (registration.email, registration.phone,
+                                     validators.mobile_e164(registration.phone)) if value]
+    db.session.execute(delete(OutboxMessage).where(OutboxMessage.purpose.like("event-%"),
+                                                   OutboxMessage.status != "pending",
+                                                   OutboxMessage.recipient.in_(addresses)))
+    for name in PERSONAL_FIELDS:
+        setattr(registration, name, "")
+    registration.contact_key = f"removed-{registration.id}"
+    registration.credit_code, registration.answers = None, {}
+    registration.anonymized_at = at
+
+
+def registrations_of(email):
+    """A person's registrations, by the e-mail address they registered with (any case)."""
+    return db.session.scalars(select(EventRegistration).where(
+        EventRegistration.contact_key == email.strip().lower(), EventRegistration.anonymized_at.is_(None))
+        .order_by(EventRegistration.id)).all()
+
+
+def export(registrations):
+    """Their registrations as JSON-serialisable dicts (PIPL art. 45)."""
+    return [{"number": r.number, "event": r.event_slug, "status": r.status, "registered_at": r.created_at.isoformat(),
+             "organisation": r.organisation, "credit_code": r.credit_code, "contact_name": r.contact_name,
+             "phone": r.phone, "email": r.email, "answers": r.answers, "shares_with_banks": r.share_with_banks,
+             "sms": r.sms_consent, "attended": r.attended_at is not None, "rating": r.rating_level}
+            for r in registrations]
 
 
 def waiting_ahead(registration):

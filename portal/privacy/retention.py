@@ -18,7 +18,7 @@ from sqlalchemy import delete, func, select, update
 
 from portal.alerts.subscriptions import purge as subscriptions_purge
 from portal.db import db
-from portal.events.service import scrub_past as scrub_event_registrations
+from portal.events import service as events
 from portal.models import AssistanceRequest, AuditEvent, OutboxMessage, Rating, RatingFollowUp
 
 OUTBOX_KEEP_DAYS = 90  # delivered e-mails not tied to a request (accounts, alert digests) hold an address
@@ -76,7 +76,7 @@ def run(now=None, days=None, dry_run=False):
     db.session.commit()
     subscriptions = subscriptions_purge(now)
     # Event registrants: their personal data goes KEEP_DAYS_AFTER_EVENT days after the event.
-    registrations = scrub_event_registrations(current_app.extensions["catalog"], now)
+    registrations = events.scrub_past(current_app.extensions["catalog"], now)
     db.session.commit()
     db.session.add(AuditEvent(actor="retention", action="retention-run", created_at=now,
                               after={"requests": len(requests), "attachments": files, "days": days,
@@ -95,9 +95,15 @@ def requests_of(contact):
                               .order_by(AssistanceRequest.id)).all()
 
 
-def export(requests):
+def registrations_of(contact):
+    """Every event registration made with this e-mail address (registrations need one)."""
+    return events.registrations_of(contact) if "@" in contact else []
+
+
+def export(requests, registrations=()):
     """A requester's data as a JSON-serialisable dict (PIPL art. 45: a copy on request)."""
-    return {"exported_at": datetime.now(UTC).isoformat(timespec="seconds"), "requests": [{
+    return {"exported_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "event_registrations": events.export(registrations), "requests": [{
         "tracking_number": r.tracking_number, "type": r.request_type, "received_at": r.created_at.isoformat(),
         "status": r.status, "organisation": r.organisation, "credit_code": r.credit_code,
         "contact_name": r.contact_name, "phone": r.phone, "email": r.email, "county": r.county,
@@ -108,19 +114,25 @@ def export(requests):
     } for r in requests]}
 
 
-def delete_personal_data(requests, actor):
-    """Scrub these requests now (a requester's deletion request, PIPL art. 47); audited."""
+def delete_personal_data(requests, actor, registrations=()):
+    """Scrub these requests and event registrations now (a requester's deletion request, PIPL
+    art. 47); audited."""
     now = datetime.now(UTC)
     upload_dir = current_app.config["UPLOAD_DIR"]
     files = sum(scrub(r, upload_dir, now) for r in requests)
+    numbers = [r.number for r in registrations]
+    for registration in registrations:
+        events.scrub(registration, now)
     db.session.add(AuditEvent(actor=actor, action="requester-data-deleted", created_at=now,
-                              after={"requests": [r.tracking_number for r in requests], "attachments": files}))
+                              after={"requests": [r.tracking_number for r in requests], "attachments": files,
+                                     "event_registrations": numbers}))
     db.session.commit()
     return files
 
 
-def record_export(requests, actor):
+def record_export(requests, actor, registrations=()):
     db.session.add(AuditEvent(actor=actor, action="requester-data-exported",
-                              after={"requests": [r.tracking_number for r in requests]}))
+                              after={"requests": [r.tracking_number for r in requests],
+                                     "event_registrations": [r.number for r in registrations]}))
     db.session.commit()
 
