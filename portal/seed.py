@@ -114,7 +114,8 @@ def demo_command():
     added = seed_demo()
     click.echo(f"{added} demo institutions added" if added else "institutions exist already; nothing added")
     current_app.logger.info("demo seed: %s institutions", added)
-    click.echo(load_demo_events())  # after `flask content import`: a financing day, a training, a school session
+    if current_app.config["PORTAL_ENV"] != "production":  # (load_demo_events refuses production itself)
+        click.echo(load_demo_events())  # after `flask content import`: a financing day, a training, a school
 
 
 def init_app(app):
