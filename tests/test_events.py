@@ -137,7 +137,10 @@ def test_a_school_picks_a_free_slot_and_a_taken_one_is_refused(app, client, even
     html = page
     taken = client.post("/zh/events/school", data={"csrf_token": csrf_token(html), **registration_fields(
         email="s2@example.com", slot="0", **fields)})
-    assert taken.status_code == 400  # not among the choices any more
+    assert taken.status_code == 409 and "刚被另一所学校选走" in taken.get_data(as_text=True)
+    nonsense = client.post("/zh/events/school", data={"csrf_token": csrf_token(html), **registration_fields(
+        email="s2@example.com", slot="x9", **fields)})
+    assert nonsense.status_code == 409 and "请选择一个空闲时段" in nonsense.get_data(as_text=True)
     token_of(register(client, "school", email="s3@example.com", slot="1", **fields))
     full = client.get("/zh/events/school").get_data(as_text=True)
     assert "所有时段都已约满" in full and "requests/new?type=school-visit" in full

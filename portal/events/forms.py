@@ -19,6 +19,7 @@ from portal.forms import (
     phone_check,
     rating_level_labels,
 )
+from portal.params import whole_number
 
 APPLICANT_KINDS = {
     "enterprise": _l("An enterprise or self-employed business"),
@@ -93,7 +94,9 @@ def registration_form(facts, lang, formdata=None, taken=frozenset()):
     questions and, where partner banks take part, the separate consent to share with them."""
     fields = {}
     if facts.slots:
-        fields["slot"] = RadioField(_l("Choose a time for your school"), coerce=str,
+        # Not checked against the free slots here: one taken since the form was shown is refused
+        # by the registration rules, under the event's lock, with a message saying so.
+        fields["slot"] = RadioField(_l("Choose a time for your school"), coerce=str, validate_choice=False,
                                     choices=pairs(*((str(n), beijing_span(slot.starts, slot.ends))
                                                     for n, slot in enumerate(facts.slots) if n not in taken)),
                                     validators=[InputRequired(_l("Please choose one of the free times."))])
@@ -121,7 +124,7 @@ def clean_values(form, facts):
             "phone": form.phone.data, "email": form.email.data, "answers": answers,
             "sms_consent": form.sms_consent.data,
             "share_with_banks": bool(getattr(form, "share_with_banks", None) and form.share_with_banks.data),
-            "slot": int(form.slot.data) if facts.slots else None}
+            "slot": whole_number(form.slot.data or "", 0, 999) if facts.slots else None}
 
 
 class CancelForm(FlaskForm):
