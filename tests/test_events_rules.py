@@ -108,3 +108,20 @@ def test_times_are_beijing_time():
                                     registration_closes="2027-01-14 17:00"))
     assert facts.starts.utcoffset() == timedelta(hours=8)
     assert facts.starts.astimezone(UTC) == datetime(2027, 1, 15, 1, 0, tzinfo=UTC)
+
+
+def test_both_languages_must_agree_on_the_event_but_not_on_its_words():
+    from portal.content.catalog import page_from_text
+    from portal.content.check import _translation_problems
+    from tests.events_helpers import event_text
+
+    def page(lang, **facts):
+        found, problems = page_from_text("events", "twin", lang, event_text(lang, **facts), f"events/twin.{lang}.md",
+                                         NOW.date())
+        assert not problems
+        return found
+
+    same = [page("zh", place="会场"), page("en", place="The venue")]
+    assert list(_translation_problems(same)) == []
+    differ = [page("zh"), page("en", capacity=3)]
+    assert any("capacity" in problem for problem in _translation_problems(differ))
