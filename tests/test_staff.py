@@ -289,6 +289,11 @@ COORDINATORS_ONLY = {"ratings.follow_ups": {200}, "ratings.follow_up": {404}, "h
 CONTENT = {"publishing.index", "publishing.new_page", "publishing.edit", "publishing.document", "publishing.act",
            "publishing.compare", "publishing.restore"}
 EDITORIAL = ("editor", "reviewer")
+# Events' organiser pages: staff and coordinators; an event that is not theirs (here: no event at
+# all, the slug is a guide's) is a 404; administrators and editors get 403 (tests/test_events.py
+# has the organiser, the partner bank and another institution on a real event).
+EVENTS = {"events.staff_index", "events.staff_event", "events.staff_check_in", "events.staff_message",
+          "events.staff_export", "events.staff_sign_in_sheet"}
 STAFF_AREA = ("/<language:lang>/staff", "/<language:lang>/admin")
 
 
@@ -316,7 +321,7 @@ def bank_request(app, client):
 
 def test_every_staff_route_is_covered_by_the_sweep(app):
     endpoints = {rule.endpoint for rule, _method in staff_routes(app)}
-    assert endpoints == WORKSPACE | FOR_EVERY_ROLE | set(COORDINATORS_ONLY) | CONTENT | {
+    assert endpoints == WORKSPACE | FOR_EVERY_ROLE | set(COORDINATORS_ONLY) | CONTENT | EVENTS | {
         e for e in endpoints if e.startswith("admin.")}
     assert len([e for e in endpoints if e.startswith("admin.")]) >= 10
 
@@ -351,6 +356,9 @@ def test_authorization_sweep(app, bank_request, who):
             # Only the IP office's editors and reviewers; this session's store holds no page, so
             # theirs reach the view and find none (test_publishing.py has the pages).
             expected = {200, 303, 400, 404} if who in EDITORIAL else {403}
+        elif endpoint in EVENTS:
+            expected = {403} if who in ("admin", *EDITORIAL) else (
+                {200} if endpoint == "events.staff_index" else {404})
         elif who in EDITORIAL:
             expected = {403}  # neither the requests nor the administration
         elif who == "other-institution":
