@@ -17,6 +17,7 @@ from portal import (
     assets,
     backup,
     casework,
+    columns,
     content,
     db,
     education,
@@ -89,6 +90,7 @@ def create_app(config=None):
     admin.init_app(app)
     notify.init_app(app)
     alerts.init_app(app, csrf)
+    columns.init_app(app)
     indicators.init_app(app)
     reports.init_app(app)
     publishing.init_app(app)

@@ -257,6 +257,7 @@ class AlertSubscription(db.Model):
     lang: Mapped[str] = mapped_column(String(5))
     industries: Mapped[list] = mapped_column(JSON, default=list)  # empty: every industry
     regions: Mapped[list] = mapped_column(JSON, default=list)     # empty: every market
+    notices: Mapped[bool] = mapped_column(Boolean, default=False)  # also the IP office's notices (通知公告)
     frequency: Mapped[str] = mapped_column(String(10))            # weekly, immediate
     status: Mapped[str] = mapped_column(String(15), default="pending")  # pending, active, unsubscribed
     privacy_version: Mapped[str] = mapped_column(String(20))

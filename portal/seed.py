@@ -12,6 +12,7 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from portal.accounts.passwords import hash_password
+from portal.columns.demo import DemoRefused, seed_demo_notices
 from portal.db import db
 from portal.events.demo import load_demo as load_demo_events
 from portal.institutions.assignment import forget_routing_tables
@@ -113,6 +114,12 @@ seed_group = AppGroup("seed", help="Load demo data.")
 def demo_command():
     added = seed_demo()
     click.echo(f"{added} demo institutions added" if added else "institutions exist already; nothing added")
+    try:
+        notices = seed_demo_notices()
+    except DemoRefused as refused:
+        click.echo(f"demo notices not loaded: {refused}")
+    else:
+        click.echo(f"{notices} demo notices published (marked demo)" if notices else "demo notices exist already")
     current_app.logger.info("demo seed: %s institutions", added)
     if current_app.config["PORTAL_ENV"] != "production":  # (load_demo_events refuses production itself)
         click.echo(load_demo_events())  # after `flask content import`: a financing day, a training, a school

@@ -63,6 +63,9 @@ KIND_LABELS = {
     "alert": _l("Overseas risk alert"),
     "material": _l("Teaching material"),
     "event": _l("Event"),
+    "notice": _l("Notice"),
+    "policy": _l("Policy file"),
+    "interpretation": _l("Policy interpretation"),
 }
 
 TOPICS = {

@@ -174,6 +174,25 @@ ENDPOINTS = {
                                    extra=CONTENT_PAGE),
     "publishing.restore": Endpoint("/{lang}/staff/content/{section}/{slug}/restore",
                                    params=("lang", "section", "slug"), post=True, login=EDITOR, extra=CONTENT_PAGE),
+    # Notices, the policy library and interpretations (issue 14).
+    "columns.notices": Endpoint("/{lang}/notices", params=("lang",), query=("topic", "kind", "year", "order", "page")),
+    "columns.notices_feed": Endpoint("/{lang}/notices/feed.atom", params=("lang",), query=("topic", "kind", "year")),
+    "columns.notice": Endpoint("/{lang}/notices/{slug}", params=("lang", "slug"), extra={"slug": "no-such-notice"}),
+    "columns.policies": Endpoint("/{lang}/policies", params=("lang",),
+                                 query=("level", "issuer", "topic", "status", "year", "page")),
+    "columns.policies_feed": Endpoint("/{lang}/policies/feed.atom", params=("lang",),
+                                      query=("level", "issuer", "topic", "status", "year")),
+    "columns.policy": Endpoint("/{lang}/policies/{slug}", params=("lang", "slug"),
+                               extra={"slug": "hengshui-ip-plan-14th-five-year"}),
+    "columns.interpretations": Endpoint("/{lang}/interpretations", params=("lang",)),
+    "columns.interpretation": Endpoint("/{lang}/interpretations/{slug}", params=("lang", "slug"),
+                                       extra={"slug": "hengshui-ip-plan-for-enterprises"}),
+    "columns.download": Endpoint("/{lang}/attachments/{token}", params=("lang", "token"), extra={"token": "0" * 32}),
+    "columns.staff_attachments": Endpoint("/{lang}/staff/attachments/", params=("lang",), post=True, login=EDITOR),
+    "columns.staff_download": Endpoint("/{lang}/staff/attachments/{token}", params=("lang", "token"), login=EDITOR,
+                                       extra={"token": "0" * 32}),
+    "columns.delete_attachment": Endpoint("/{lang}/staff/attachments/{token}/delete", params=("lang", "token"),
+                                          post=True, login=EDITOR, extra={"token": "0" * 32}),
 }
 
 NUL, BAD_UTF8, ASTRAL = "%00", "%ff%fe%c3%28", "%F0%9F%98%80%F0%A0%AE%B7"  # 😀𠮷

@@ -86,9 +86,12 @@ def test_facets_count_and_filter(search):
     topics = dict(everything.facets["topics"])
     narrowed = search.search("商标", "zh", {"topics": "geographical-indication"})
     assert narrowed.total == topics["geographical-indication"] < everything.total
-    # exactly the guides that carry the topic and mention the word, all on the first page
-    with_topic = [f"/zh/guides/{page.slug}" for page in catalog_pages("zh")
-                  if "geographical-indication" in page.topics and "商标" in page.title + page.text]
+    # exactly the pages that carry the topic and mention the word (guides, and since issue 14 policy
+    # files and interpretations), all on the first page
+    from flask import current_app
+    with_topic = [f"/zh/{page.section}/{page.slug}" for page in current_app.extensions["catalog"]
+                  if page.lang == "zh" and page.section in ("guides", "policies", "interpretations")
+                  and "geographical-indication" in page.topics and "商标" in page.title + page.text]
     assert with_topic and sorted(urls(narrowed)) == sorted(with_topic) and len(with_topic) == narrowed.total
     guides_mentioning = [page for page in catalog_pages("zh") if "商标" in page.title + page.text]
     assert dict(everything.facets["kind"])["guide"] == len(guides_mentioning)

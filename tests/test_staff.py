@@ -287,7 +287,9 @@ FOR_EVERY_ROLE = {"accounts.account", "accounts.enrol", "accounts.confirm"}
 COORDINATORS_ONLY = {"ratings.follow_ups": {200}, "ratings.follow_up": {404}, "hotline.new": {200, 400},
                      "hotline.export": {200}}
 CONTENT = {"publishing.index", "publishing.new_page", "publishing.edit", "publishing.document", "publishing.act",
-           "publishing.compare", "publishing.restore"}
+           "publishing.compare", "publishing.restore",
+           # The files notices and policy files carry (issue 14): upload, download, delete.
+           "columns.staff_attachments", "columns.staff_download", "columns.delete_attachment"}
 EDITORIAL = ("editor", "reviewer")
 # Events' organiser pages: staff and coordinators; an event that is not theirs (here: no event at
 # all, the slug is a guide's) is a 404; administrators and editors get 403 (tests/test_events.py
@@ -316,7 +318,7 @@ def bank_request(app, client):
         attachment_id = db.session.scalar(select(Attachment.id).where(Attachment.request_id == request_id))
     return {"lang": "zh", "request_id": request_id, "attachment_id": attachment_id, "institution_id": 1,
             "user_id": 1, "rule_id": 1, "follow_up_id": 999999, "section": "guides", "slug": "trademark-registration",
-            "doc_lang": "zh"}
+            "doc_lang": "zh", "token": "0" * 32}
 
 
 def test_every_staff_route_is_covered_by_the_sweep(app):

@@ -16,6 +16,9 @@ class SubscribeForm(FlaskForm):
                                     description=_l("Choose none to receive alerts for every industry."))
     regions = MultiCheckboxField(_l("Markets (optional)"), choices=choice_list(REGIONS),
                                  description=_l("Choose none to receive alerts for every market."))
+    notices = BooleanField(_l("Also e-mail me the IP office's new notices (calls for applications, results, "
+                              "events)"), description=_l("They come in the same e-mails, with the same link to "
+                                                         "unsubscribe."))
     frequency = RadioField(_l("How often?"), default="weekly", validators=[DataRequired(REQUIRED)], choices=pairs(
         ("weekly", _l("Once a week, when there is something new")),
         ("immediate", _l("As soon as an alert is published"))))

@@ -26,10 +26,11 @@ def subscribe():
         form.industries.data = [v for v in request.args.getlist("industry") if v in INDUSTRIES]
         form.regions.data = [v for v in request.args.getlist("region") if v in REGIONS]
         form.language.data = g.lang
+        form.notices.data = request.args.get("notices") == "1"  # arriving from the notices list
     if form.validate_on_submit():
         subscriptions.subscribe(form.email.data, form.industries.data or [], form.regions.data or [],
                                 form.frequency.data, form.language.data, privacy_version(form.language.data),
-                                _secret(), current_app.config["SITE_URL"])
+                                _secret(), current_app.config["SITE_URL"], notices=form.notices.data)
         return redirect(url_for("alerts.sent"), code=303)
     status = 400 if form.errors else 200
     return private(render_template("alerts/subscribe.html", form=form)), status

@@ -50,12 +50,14 @@ def links(secret, site_url, subscription):
             "unsubscribe": f"{base}/unsubscribe/{make_token(secret, subscription.id, 'unsubscribe')}"}
 
 
-def subscribe(email, industries, regions, frequency, lang, privacy_version, secret, site_url, now=None):
-    """A pending subscription and its confirmation e-mail, in one transaction."""
+def subscribe(email, industries, regions, frequency, lang, privacy_version, secret, site_url, now=None,
+              notices=False):
+    """A pending subscription and its confirmation e-mail, in one transaction. `notices`: the
+    digests also carry the IP office's new notices (calls for applications, results, events)."""
     now = now or datetime.now(UTC)
     subscription = AlertSubscription(email=email, lang=lang, industries=list(industries), regions=list(regions),
                                      frequency=frequency, status="pending", privacy_version=privacy_version,
-                                     created_at=now)
+                                     created_at=now, notices=bool(notices))
     db.session.add(subscription)
     db.session.flush()
     url = links(secret, site_url, subscription)["confirm"]
@@ -111,6 +113,22 @@ def unsubscribe(subscription_id, now=None):
 
 
 
+NOTICE_PREFIX = "notices/"  # a notice's delivery record: its slug can never equal an alert's
+NOTICE_LOOKBACK_DAYS = 30  # a new subscriber's first digest carries notices this far back
+
+
+def due_notices(catalog, subscription, since=None):
+    """New notices not yet sent to a subscription that asked for them, newest first."""
+    if not subscription.notices:
+        return []
+    sent = set(db.session.scalars(select(AlertDelivery.alert_slug).where(
+        AlertDelivery.subscription_id == subscription.id, AlertDelivery.alert_slug.startswith(NOTICE_PREFIX))))
+    start = since or (as_utc(subscription.confirmed_at) - timedelta(days=NOTICE_LOOKBACK_DAYS)).date()
+    notices = [page for page in catalog.in_section("notices", subscription.lang)
+               if page.date >= start and NOTICE_PREFIX + page.slug not in sent]
+    return sorted(notices, key=lambda page: (page.date, page.slug), reverse=True)
+
+
 def due_alerts(catalog, subscription, since=None):
     """Matching alerts not yet sent to this subscription, newest first."""
     sent = set(db.session.scalars(select(AlertDelivery.alert_slug).where(
@@ -121,14 +139,22 @@ def due_alerts(catalog, subscription, since=None):
             if alert.date >= start and alert.slug not in sent]
 
 
-def digest_message(subscription, alerts, secret, site_url):
+def digest_message(subscription, alerts, secret, site_url, notices=()):
     url = links(secret, site_url, subscription)["unsubscribe"]
     with force_locale(subscription.lang):
-        subject = _("Overseas IP risk alerts: %(count)s new", count=len(alerts))
-        lines = [_("New overseas IP risk alerts for the industries and markets you chose:"), ""]
+        if alerts:
+            subject = _("Overseas IP risk alerts: %(count)s new", count=len(alerts))
+        else:
+            subject = _("Notices from the IP office: %(count)s new", count=len(notices))
+        lines = [_("New overseas IP risk alerts for the industries and markets you chose:"), ""] if alerts else []
         for alert in alerts:
             lines += [alert.title, f"{alert.date.isoformat()} · {alert.summary}",
                       f"{site_url}/{subscription.lang}/alerts/{alert.slug}", ""]
+        if notices:
+            lines += [_("New notices from the IP office (calls for applications, results, events):"), ""]
+        for notice in notices:
+            lines += [notice.title, f"{notice.date.isoformat()} · {notice.summary}",
+                      f"{site_url}/{subscription.lang}/notices/{notice.slug}", ""]
         lines += ["--", _("You receive this because you subscribed to alerts on the Hengshui IP Service Portal."),
                   _("Unsubscribe with one click: %(url)s", url=url)]
     headers = {"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
@@ -150,15 +176,18 @@ def queue_digests(catalog, frequency, secret, site_url, now=None, since=None):
         if frequency == "weekly" and last and now - last < WEEKLY_GAP:
             continue
         alerts = due_alerts(catalog, subscription, since)
-        if not alerts:
+        notices = due_notices(catalog, subscription, since)
+        if not alerts and not notices:
             continue
-        subject, body, headers = digest_message(subscription, alerts, secret, site_url)
+        subject, body, headers = digest_message(subscription, alerts, secret, site_url, notices)
         message = OutboxMessage(purpose="alert-digest", recipient=subscription.email, subject=subject, body=body,
                                 headers=headers, created_at=now)
         db.session.add(message)
         db.session.flush()
         db.session.add_all(AlertDelivery(subscription_id=subscription.id, alert_slug=alert.slug,
                                          outbox_message_id=message.id, queued_at=now) for alert in alerts)
+        db.session.add_all(AlertDelivery(subscription_id=subscription.id, alert_slug=NOTICE_PREFIX + notice.slug,
+                                         outbox_message_id=message.id, queued_at=now) for notice in notices)
         subscription.last_sent_at = now
         try:
             db.session.commit()

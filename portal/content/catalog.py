@@ -75,6 +75,19 @@ class Page:
     changes: tuple = ()
     # Events only: their EventFacts (portal/content/event_facts.py).
     event: object = None
+    # Notices, policy files and interpretations only (COLUMN_FIELDS in schema.py, columns.py).
+    notice_kind: str = None
+    closes: date | None = None
+    issuer: tuple = ()
+    doc_number: str = None
+    effective: date | None = None
+    period_end: date | None = None
+    level: str = None
+    status: str = None
+    changed_by: object = None  # columns.ChangedBy
+    policy: str = None
+    attachments: tuple = ()
+    demo: bool = False
     # From the content store: the public history ((published at, change note), …, newest first)
     # and whether the other language's version is newer than this one.
     history: tuple = ()

@@ -8,7 +8,7 @@ and in-page anchor pointing somewhere real.
 import re
 from collections import defaultdict
 
-from portal.content import law_changes
+from portal.content import columns, law_changes
 from portal.content.punctuation import voice_problems
 from portal.content.schema import ALERT_SECTIONS, GUIDE_SECTIONS, MATERIAL_SECTIONS, SHARED_KEYS
 from portal.vocab import LANGUAGES
@@ -83,6 +83,7 @@ def check_pages(pages, load_problems, resolve_link):
     for page in pages:
         by_key[page.key][page.lang] = page
     problems.extend(law_changes.language_problems(by_key))
+    problems.extend(columns.cross_page_problems(pages))
     for page in pages:
         if page.kind == "guide":
             problems.extend(_section_problems(page, GUIDE_SECTIONS))

@@ -50,7 +50,10 @@ class LawChangeClock:
         catalog, today = self.current_catalog(), self.today()
         if catalog is not self._catalog:  # a new catalog starts with an empty page cache
             self._catalog = catalog
-            self.dates = sorted({change.effective for page in catalog for change in page.changes})
+            # Also the day after a call for applications closes: cached lists say "open until" no more.
+            self.dates = sorted({change.effective for page in catalog for change in page.changes}
+                                | {page.closes + timedelta(days=1) for page in catalog
+                                   if getattr(page, "closes", None)})
             self.passed = bisect_right(self.dates, today)
             return
         passed = bisect_right(self.dates, today)

@@ -10,11 +10,13 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 
+from portal.content import columns
 from portal.content.event_facts import parse_event
 from portal.vocab import AUDIENCES, INDUSTRIES, REGIONS, REQUEST_TYPES, RISK_TYPES, SEVERITIES, TOPICS
 
 # Folder under content/ -> the one kind of page it holds.
-SECTIONS = {"guides": "guide", "pages": "page", "alerts": "alert", "education": "material", "events": "event"}
+SECTIONS = {"guides": "guide", "pages": "page", "alerts": "alert", "education": "material",
+            "events": "event", **columns.COLUMN_SECTIONS}
 
 # Every guide answers the same questions under the same headings, in this order.
 GUIDE_SECTIONS = {
@@ -239,6 +241,31 @@ MATERIAL_FIELDS = (
 )
 MATERIAL_SHARED_KEYS = ("levels", "material_kind", "duration", "subjects")
 
+# --- Notices, policy files and interpretations (portal/content/columns.py) ----------------------
+NOTICE, POLICY, INTERPRETATION = "notice", "policy", "interpretation"
+COLUMN_FIELDS = (
+    Field("notice_kind", _choice(columns.NOTICE_KINDS), (NOTICE,)),
+    Field("closes", parse_date, ()),  # a call's last day for applications ("open until …")
+    Field("issuer", _ids(columns.ISSUERS), (NOTICE, POLICY), ()),
+    Field("doc_number", _text, ()),  # 文号, exactly as printed: 国发〔2021〕20号
+    Field("effective", parse_date, ()),  # in force from (may be after `date`, the day it was issued)
+    Field("period_end", parse_date, ()),  # last day of a plan's period (a Five-Year plan: 2025-12-31)
+    Field("level", _choice(columns.POLICY_LEVELS), (POLICY,)),
+    Field("status", _choice(columns.POLICY_STATUSES), (POLICY,)),
+    Field("changed_by", lambda value: columns.parse_changed_by(value, parse_date), ()),
+    Field("policy", columns.parse_slug, (INTERPRETATION,)),  # the one policy file it explains
+    Field("attachments", columns.parse_attachments, (), ()),
+    Field("demo", columns.parse_flag, (), False),  # a demo notice (flask seed demo), never in production
+)
+# Which kinds may carry each column field (the edit form shows a field only for these).
+COLUMN_FIELD_KINDS = {
+    "notice_kind": (NOTICE,), "closes": (NOTICE,), "issuer": (NOTICE, POLICY), "doc_number": (NOTICE, POLICY),
+    "effective": (POLICY,), "period_end": (POLICY,), "level": (POLICY,), "status": (POLICY,),
+    "changed_by": (POLICY,), "policy": (INTERPRETATION,), "attachments": (NOTICE, POLICY), "demo": (NOTICE,),
+}
+COLUMN_SHARED_KEYS = ("notice_kind", "closes", "issuer", "doc_number", "effective", "period_end", "level",
+                      "status", "policy", "attachments", "demo")
+
 
 ALL_KINDS = tuple(SECTIONS.values())
 
@@ -252,11 +279,12 @@ FIELDS = (
     Field("order", _order, (), 100),
     Field("updated", parse_date, ALL_KINDS),
     Field("reviewed", parse_date, ALL_KINDS),
-    Field("sources", _sources, ("guide", "alert", "material"), ()),
+    Field("sources", _sources, ("guide", "alert", "material", POLICY, INTERPRETATION), ()),
     # Dated law changes the page depends on: both regimes are shown, the one in force first.
     Field("changes", _changes, (), ()),
     # Alerts: the day the event happened or the rule was published or took effect (lists sort by it)
-    Field("date", parse_date, ("alert",)),
+    # Notices: the day published; policies: the day issued (成文日期); interpretations: the day written.
+    Field("date", parse_date, ("alert", NOTICE, INTERPRETATION)),
     Field("regions", _ids(REGIONS), ("alert",), ()),
     Field("industries", _ids(INDUSTRIES), ("alert",), ()),
     Field("risk", _choice(RISK_TYPES), ("alert",)),
@@ -264,10 +292,11 @@ FIELDS = (
     *MATERIAL_FIELDS,
     # Events (content/events/, portal/content/event_facts.py): times, capacity, registration, questions.
     Field("event", parse_event, ("event",)),
+    *COLUMN_FIELDS,
 )
 # Keys whose values both languages of one page must share.
 SHARED_KEYS = ("kind", "topics", "audience", "request_type", "order", "date", "regions", "industries", "risk",
-               "severity", *MATERIAL_SHARED_KEYS)
+               "severity", *MATERIAL_SHARED_KEYS, *COLUMN_SHARED_KEYS)
 FIELD_NAMES = tuple(field.name for field in FIELDS)
 
 
@@ -306,6 +335,8 @@ def validate_front_matter(meta, expected_kind, today):
             problems.append(f"sources: event_date {source.event_date} is after the day it was read")
     if expected_kind == "alert":
         problems.extend(_alert_date_problems(values))
+    if expected_kind in columns.COLUMN_KINDS or values.get("demo"):
+        problems.extend(columns.page_problems(expected_kind, values, today))
     return values, problems
 
 

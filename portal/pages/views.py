@@ -3,9 +3,12 @@
 Pages without query-string choices are @rendered_once (see portal/page_cache.py).
 """
 
+from datetime import date
+
 from flask import Blueprint, g, render_template, request
 
 from portal.content import current_catalog, page_or_404
+from portal.content.columns import NOTICE_KINDS, open_calls_first
 from portal.page_cache import rendered_once
 from portal.vocab import ALERT_LABELS, AUDIENCES, REQUEST_TYPES, TOPICS
 
@@ -21,8 +24,11 @@ def home():
     catalog = current_catalog()
     guides = catalog.guides(g.lang)
     topics = [(topic, label) for topic, label in TOPICS.items() if any(topic in p.topics for p in guides)]
+    today = date.today()
     return render_template("pages/home.html", guides=guides, topics=topics, audiences=AUDIENCES,
-                           latest_alerts=catalog.alerts(g.lang)[:3], alert_labels=ALERT_LABELS)
+                           latest_alerts=catalog.alerts(g.lang)[:3], alert_labels=ALERT_LABELS,
+                           latest_notices=open_calls_first(catalog.in_section("notices", g.lang), today)[:3],
+                           notice_labels=NOTICE_KINDS, today=today)
 
 
 @bp.get("/guides/")

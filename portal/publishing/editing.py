@@ -14,7 +14,7 @@ import json
 import yaml
 
 from portal.content.catalog import load_yaml, read_front_matter
-from portal.content.schema import CHANGE_KEYS, FIELDS, MATERIAL_FIELDS
+from portal.content.schema import CHANGE_KEYS, COLUMN_FIELD_KINDS, FIELDS, MATERIAL_FIELDS
 
 LIST_FIELDS = frozenset(field.name for field in FIELDS if field.default == ())
 MATERIAL_ONLY = frozenset(field.name for field in MATERIAL_FIELDS)
@@ -22,6 +22,7 @@ ALERT_ONLY = frozenset(("date", "regions", "industries", "risk", "severity"))
 GUIDE_ONLY = frozenset(("request_type",))
 EVENT_ONLY = frozenset(("event",))
 
+DATED_KINDS = ("alert", "notice", "policy", "interpretation")  # kinds with a `date`
 
 
 def fields_for(kind):
@@ -32,11 +33,12 @@ def fields_for(kind):
     if kind != "material":
         skip |= MATERIAL_ONLY
     if kind != "alert":
-        skip |= ALERT_ONLY
+        skip |= ALERT_ONLY - ({"date"} if kind in DATED_KINDS else set())
     if kind != "guide":
         skip |= GUIDE_ONLY
     if kind != "event":
         skip |= EVENT_ONLY
+    skip |= {name for name, kinds in COLUMN_FIELD_KINDS.items() if kind not in kinds}
     return [field for field in FIELDS if field.name not in skip]
 
 
@@ -60,6 +62,10 @@ def _shown(name, value):
         if not isinstance(value, dict):
             return str(value)
         return yaml.safe_dump(value, allow_unicode=True, sort_keys=False, width=10_000).strip()
+    if name == "changed_by" and isinstance(value, dict):
+        return " | ".join(str(value.get(part) or "") for part in ("title", "url", "date"))
+    if name == "demo" and isinstance(value, bool):
+        return "true" if value else ""
     if name == "changes":
         if not isinstance(value, list):
             return str(value)
@@ -105,6 +111,11 @@ def _yaml_line(name, typed):
     if name in LIST_FIELDS:
         items = [item.strip() for item in typed.split(",") if item.strip()]
         return f"{name}: [{', '.join(items)}]" if items else ""
+    if name == "demo":
+        return "demo: true" if typed.lower() == "true" else ""
+    if name == "changed_by" and typed.count("|") == 2:  # title | url | date, written as the mapping
+        title, url, when = (part.strip() for part in typed.split("|"))
+        return f"changed_by:\n  title: {_quoted(title)}\n  url: {_quoted(url)}\n  date: {_quoted(when)}"
     if name in ("order", "duration") and typed.isdigit():
         return f"{name}: {int(typed)}"
     return f"{name}: {_quoted(typed)}" if typed else ""

@@ -99,6 +99,15 @@ def check_texts(section, slug, texts, today=None):
             if any(problem.startswith(f"{section}/{slug}.{lang}.md") for lang in LANGUAGES)]
 
 
+def removal_problems(section, slug):
+    """What taking this page down would break on the other live pages (an interpretation whose
+    policy file would be gone, a link to it): the problems that appear only without it."""
+    everything = list(current_app.extensions["catalog"])
+    rest = [page for page in everything if page.key != (section, slug)]
+    before = set(check_pages(everything, [], link_resolver(current_app, everything)))
+    return [problem for problem in check_pages(rest, [], link_resolver(current_app, rest)) if problem not in before]
+
+
 def check_draft(document, lang, text):
     """check_texts for a draft of one language, read beside the other languages' heads; a language
     not written yet is no reason to refuse a draft (it is one to refuse a publish)."""
@@ -184,6 +193,10 @@ def act(document, action, user, version, comment="", when=None, moment=None):
             raise Refused("nothing-to-publish")
         if check_texts(document.section, document.slug, texts):
             raise Refused("problems")
+    unpublishing = action == "request-unpublish" or (
+        action in ("publish", "schedule") and document.pending_action == "unpublish")
+    if unpublishing and removal_problems(document.section, document.slug):
+        raise Refused("needed-by")
     if action == "confirm-translation":
         db.session.execute(update(ContentLanguage).where(ContentLanguage.document_id == document.id,
                                                          ContentLanguage.lang == comment)

@@ -37,7 +37,25 @@ def status_labels():
 
 def kind_labels():
     return {"guides": _("Guides"), "alerts": _("Overseas risk alerts"), "education": _("Teaching materials"),
-            "events": _("Events"), "pages": _("Fixed pages")}
+            "events": _("Events"),
+            "notices": _("Notices"), "policies": _("Policy files"), "interpretations": _("Policy interpretations"),
+            "pages": _("Fixed pages")}
+
+
+def field_hints():
+    """Hints under the front-matter inputs whose form is not obvious (notices, policies, interpretations)."""
+    return {
+        "notice_kind": _("call, result, event or service"),
+        "closes": _("A call's last day for applications, YYYY-MM-DD."),
+        "issuer": _("Issuer ids, comma-separated, e.g. state-council, hengshui-government-office."),
+        "doc_number": _("The document number exactly as printed, e.g. 国发〔2021〕20号."),
+        "level": _("national, hebei, hengshui or county"),
+        "status": _("in-force, amended, repealed or expired"),
+        "changed_by": _("For an amended or repealed file: title | address | date (YYYY-MM-DD) of the document "
+                        "that changed it."),
+        "policy": _("The address name of the policy file this explains, e.g. hengshui-ip-plan-14th-five-year."),
+        "attachments": _("Ids from the attachments page, comma-separated."),
+    }
 
 
 def action_labels():
@@ -59,6 +77,8 @@ def refusals():
         "problems": _("The page has problems that must be corrected before it is published. Open the edit form "
                       "to see them."),
         "nothing-to-publish": _("Nothing has changed against the live page."),
+        "needed-by": _("Other published pages depend on this page (an interpretation explains it, or a page "
+                       "links to it). Change or unpublish those first."),
         "changed": _("Someone acted on this page while you were reading it. Here is its current state; "
                      "please check and try again."),
         "stale": _("Someone saved this page after you opened it. Your text was not lost: it is kept in the "
@@ -145,7 +165,10 @@ def _skeleton(kind, lang):
     from portal.content.schema import ALERT_SECTIONS, GUIDE_SECTIONS, MATERIAL_SECTIONS  # noqa: PLC0415
 
     headings = {"guide": GUIDE_SECTIONS[lang], "alert": ALERT_SECTIONS[lang],
-                "material": tuple(MATERIAL_SECTIONS[lang].values())[:1]}.get(kind, ())
+                "material": tuple(MATERIAL_SECTIONS[lang].values())[:1],
+                "policy": ("要点", "状态说明") if lang == "zh" else ("Key points", "Status"),
+                "interpretation": ("涉及谁", "对企业意味着什么", "怎么做", "时间节点") if lang == "zh" else
+                ("Who this concerns", "What changes for you", "What to do", "Deadlines and dates")}.get(kind, ())
     return "".join(f"## {title}\n\n\n" for title in headings)
 
 
@@ -196,7 +219,7 @@ def edit(section, slug, doc_lang):
                                  url_for("publishing.document", section=section, slug=slug))
     response = render_template("publishing/edit.html", document=document, doc_lang=doc_lang, form=form,
                                fields=fields, typed=typed, problems=problems, preview=preview, refusal=refusal,
-                               newer=newer, kind=kind, kinds=kind_labels())
+                               newer=newer, kind=kind, kinds=kind_labels(), hints=field_hints())
     return response, (200 if request.method == "GET" or (not problems and not form.errors and not refusal) else 400)
 
 

@@ -4,6 +4,8 @@ from flask import url_for
 
 from portal.content.urls import page_endpoint
 
+DATED_KINDS = ("alert", "notice", "policy", "interpretation")  # shown with their own date, not the last check
+
 
 def catalog_entries(app):
     """One index entry per catalog page, with the URL the app itself builds for it."""
@@ -16,5 +18,5 @@ def catalog_entries(app):
                    "summary": page.summary, "text": page.text,
                    # The date a result shows: an alert's own date (its event), else the last update,
                    # so that a 2019 rule whose page was re-checked today does not look new.
-                   "updated": (page.date if page.kind == "alert" else page.updated).isoformat(),
+                   "updated": (page.date if page.kind in DATED_KINDS and page.date else page.updated).isoformat(),
                    "url": url_for(endpoint, lang=page.lang, **args)}

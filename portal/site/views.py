@@ -36,7 +36,8 @@ def sitemap_entries():
     """Each page once per language, with its alternates, for search engines."""
     catalog = current_catalog()
     fixed = ["pages.home", "pages.guides_hub", "requests.new", "healthcheck.start", "alerts.index",
-             "institutions.index", "indicators.index", "reports.service_report"]
+             "institutions.index", "indicators.index", "reports.service_report", "columns.notices", "columns.policies",
+             "columns.interpretations"]
     targets = [(endpoint, {}, None) for endpoint in fixed]
     for page in catalog:
         if page.lang == LANGUAGES[0]:
