@@ -105,6 +105,23 @@ def requester_wrote(request, institution, site_url):
     return subject, "\n\n----\n\n".join(parts)
 
 
+def move_refused(request, institution, site_url):
+    """To the institution that has the request: the requester did not agree to a move to another
+    kind of institution, so it stays with this one. No personal data: staff read it in the workspace."""
+    parts = []
+    for lang in ("zh", "en"):
+        with force_locale(lang):
+            parts.append("\n".join(str(line) for line in (
+                _("The requester of %(number)s did not agree that it goes to another kind of institution: it "
+                  "stays with %(institution)s, on a new service clock.", number=request.tracking_number,
+                  institution=institution.name(lang)),
+                _("Read it in the staff workspace: %(url)s", url=f"{site_url}/{lang}/staff/requests/{request.id}"),
+            )))
+    with force_locale("zh"):
+        subject = _("Request %(number)s stays with you", number=request.tracking_number)
+    return subject, "\n\n----\n\n".join(parts)
+
+
 def rating_invitation(request, rate_url):
     """To the requester: their request was answered or closed; how satisfied are they (好差评)?"""
     with force_locale(request.lang):

@@ -230,7 +230,8 @@ class StopSmsForm(FlaskForm):
 
 
 class ConsentMoveForm(FlaskForm):
-    """The status page's "I agree" to a move to another kind of institution: a POST with its CSRF token."""
+    """The status page's "I agree" or "I do not agree" to a move to another kind of institution: a
+    POST with its CSRF token and the button pressed."""
 
 
 class RequesterMessageForm(FlaskForm):

@@ -192,16 +192,17 @@ def message(token):
 
 @bp.route("/status/<token>/consent-move", methods=["GET", "POST"])
 def consent_move(token):
-    """The requester agrees that the request goes to the other kind of institution staff chose; it
-    is placed there now, with the consent's version on the timeline. A GET changes nothing."""
+    """The requester agrees that the request goes to the other kind of institution staff chose (it
+    is placed there now), or does not ("answer" = "no": it stays with the institution that has it);
+    either way the answer and the consent text's version are on the timeline. A GET changes nothing."""
     if request.method == "GET":
         return redirect(status_url(_by_status_token(token)), code=303)
     req = _by_status_token(token, for_update=True)
     if not ConsentMoveForm().validate_on_submit():
         abort(400)
     if req.pending_move and req.anonymized_at is None:
-        assignment.consented_move(req, consent_version=privacy_version(req.lang),
-                                  site_url=current_app.config["SITE_URL"])
+        answer = assignment.refused_move if request.form.get("answer") == "no" else assignment.consented_move
+        answer(req, consent_version=privacy_version(req.lang), site_url=current_app.config["SITE_URL"])
         db.session.commit()
     return redirect(status_url(req), code=303)
 
