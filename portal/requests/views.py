@@ -2,6 +2,7 @@
 
 
 from flask import Blueprint, abort, current_app, g, redirect, render_template, request
+from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -10,7 +11,8 @@ from portal.db import db
 from portal.institutions import assignment
 from portal.limits import configured, limiter
 from portal.models import AssistanceRequest, Institution
-from portal.requests import service, tracking
+from portal.institutions.routing import RequestFacts
+from portal.requests import drafts, service, tracking
 from portal.requests.forms import FORMS, ConsentMoveForm, RequesterMessageForm, StopSmsForm, own_fields
 from portal.requests.uploads import MAX_BYTES, MAX_FILES, UploadRefused, check_uploads
 from portal.validators import has_unreadable_characters, is_token
@@ -35,6 +37,9 @@ UPLOAD_MESSAGES = {
 @bp.route("/new", methods=["GET", "POST"])
 @limiter.limit(configured("SUBMIT_RATE_LIMIT"), methods=["POST"])
 def new():
+    """The form, then "check your answers" (nothing saved yet), then "send". The step is the button
+    pressed: none (the form's own button) checks, "change" goes back to the form with every answer
+    and document kept, "send" saves the request once."""
     request_type = request.args.get("type")
     if request_type not in FORMS:
         guides_by_type = {}
@@ -47,42 +52,171 @@ def new():
         form.applicant_kind.data = "school"
     prefilled = request.method == "GET" and prefill(form, request.args)
     form.ensure_form_token()
-    upload_error, files_dropped = None, False
-    if form.validate_on_submit():
-        try:
-            uploads = check_uploads(request.files.getlist(form.attachments.name))
-        except UploadRefused as refused:
-            upload_error = UPLOAD_MESSAGES[refused.reason](refused.name)
-            form.attachments.errors = [upload_error]
-        else:
-            values = {name: form[name].data if name in form else "" for name in (
-                "form_token", "applicant_kind", "organisation", "credit_code", "contact_name", "phone", "email",
-                "county", "industry", "description")}
-            values["credit_code"] = values["credit_code"] or None
-            values["sms_consent_version"] = privacy_version(g.lang) if form.sms_consent.data else None
-            details = {name: _plain(form[name].data) for name in own_fields(form)}
-            try:
-                saved, _created = service.submit(
-                    values, details, uploads, request_type=request_type, lang=g.lang,
-                    privacy_version=privacy_version(g.lang), upload_dir=current_app.config["UPLOAD_DIR"],
-                    status_url_for=lambda req: status_url(req, external=True),
-                    site_url=current_app.config["SITE_URL"], sms_signature=current_app.config["SMS_SIGN_NAME"])
-            except OSError as error:
-                # Upload storage full, read-only or gone: submit() saved nothing and removed its
-                # files. Say so and give the form back with everything typed still in it.
-                current_app.logger.error("upload storage failed: %s", type(error).__name__)
-                form.attachments.errors = [_("Your attachments could not be stored just now, so nothing was "
-                                             "saved. Please try again later, or send the form without "
-                                             "attachments.")]
-                return private((render_form(request_type, form, files_dropped=True), 503))
-            return redirect(status_url(saved) + "?submitted=1", code=303)
-    if request.method == "POST":
-        files_dropped = any(f.filename for f in request.files.getlist(form.attachments.name))
     if prefilled:
         return private(render_form(request_type, form))  # not the shared blank page: it holds their text
     if request.method == "GET":
         return private(blank_form(request_type, form))
-    return private((render_form(request_type, form, files_dropped), 400))
+    step = request.form.get("step", "")
+    draft = _draft(form, request_type)
+    if step == "change":  # back to the form; nothing is checked or saved on the way
+        return private(render_form(request_type, form, draft=draft))
+    if not form.validate_on_submit():
+        # (From "send" too: answers changed on the way, and the form shows what is wrong.)
+        dropped = any(f.filename for f in request.files.getlist(form.attachments.name))
+        return private((render_form(request_type, form, dropped, draft=draft), 400))
+    if step == "send":
+        return send(request_type, form, draft)
+    return check(request_type, form, draft)
+
+
+def _draft(form, request_type):
+    if not form.draft.data:
+        return None
+    found = drafts.load(current_app.config["UPLOAD_DIR"], form.draft.data, form_token=form.form_token.data,
+                        request_type=request_type)
+    form.draft.data = found.token if found else ""
+    return found
+
+
+def _values(form):
+    values = {name: form[name].data if name in form else "" for name in (
+        "form_token", "applicant_kind", "organisation", "credit_code", "contact_name", "phone", "email",
+        "county", "industry", "description")}
+    values["credit_code"] = values["credit_code"] or None
+    return values
+
+
+def check(request_type, form, draft, notice=None, code=200):
+    """Keep the new documents with the draft and show what will be sent and to whom."""
+    try:
+        uploads = check_uploads(request.files.getlist(form.attachments.name))
+    except UploadRefused as refused:
+        form.attachments.errors = [UPLOAD_MESSAGES[refused.reason](refused.name)]
+        return private((render_form(request_type, form, files_dropped=True, draft=draft), 400))
+    try:
+        if draft is None:
+            draft = drafts.create(current_app.config["UPLOAD_DIR"], form_token=form.form_token.data,
+                                  request_type=request_type)
+        elif request.form.get("discard_files"):
+            drafts.remove_files(draft)
+        drafts.add_uploads(draft, uploads)
+    except UploadRefused as refused:
+        form.attachments.errors = [UPLOAD_MESSAGES[refused.reason](refused.name)]
+        return private((render_form(request_type, form, files_dropped=True, draft=draft), 400))
+    except OSError as error:
+        current_app.logger.error("draft storage failed: %s", type(error).__name__)
+        form.attachments.errors = [_("Your attachments could not be stored just now, so nothing was "
+                                     "saved. Please try again later, or send the form without attachments.")]
+        return private((render_form(request_type, form, files_dropped=True), 503))
+    form.draft.data = draft.token
+    values = _values(form)
+    decision = assignment.assign(RequestFacts(request_type, values["county"], values["industry"]))
+    drafts.set_decision(draft, decision)
+    return private((render_check(request_type, form, draft, decision, notice), code))
+
+
+def render_check(request_type, form, draft, decision, notice=None):
+    recipient = db.session.get(Institution, decision.institution_id) if decision else None
+    if recipient is not None:
+        form.recipient_consent.label.text = _("I agree that %(institution)s receives my request, my documents and "
+                                              "my contact details, to handle this request",
+                                              institution=recipient.name(g.lang))
+    return render_template("requests/check.html", form=form, request_type=request_type,
+                           type_label=REQUEST_TYPES[request_type], answers=answer_rows(form),
+                           hidden=hidden_answers(form), files=draft.files, recipient=recipient,
+                           recipient_kind=INSTITUTION_KINDS.get(recipient.kind) if recipient else None,
+                           notice=notice)
+
+
+def send(request_type, form, draft):
+    """Save the request the check page showed, with the institution it named. A second press of
+    "Send" (or two at once) finds the request the first one saved."""
+    existing = service.find_by_form_token(form.form_token.data)
+    if existing is not None:
+        return redirect(status_url(existing) + "?submitted=1", code=303)
+    uploads = drafts.uploads(draft) if draft else None
+    if uploads is None:  # kept too long, or never made: check again (the documents must be chosen again)
+        notice = _("Your documents were kept for %(hours)s hours only. Choose them again with “Change”, or send "
+                   "without them.", hours=drafts.DRAFT_HOURS) if form.draft.data or draft else None
+        form.recipient_consent.data = False
+        return check(request_type, form, None, notice=notice, code=409)
+    decision = draft.decision
+    recipient = db.session.get(Institution, decision.institution_id) if decision else None
+    if decision is not None and (recipient is None or not recipient.active):
+        form.recipient_consent.data = False
+        return check(request_type, form, draft, code=409, notice=_(
+            "The institution named before no longer takes requests. Check who would receive your request now."))
+    if not form.recipient_consent.data:
+        form.recipient_consent.errors = [_("Your request is sent only if you agree that this institution "
+                                           "receives it. If you do not, nothing is sent.")]
+        return private((render_check(request_type, form, draft, decision), 400))
+    values = _values(form)
+    values["sms_consent_version"] = privacy_version(g.lang) if form.sms_consent.data else None
+    details = {name: _plain(form[name].data) for name in own_fields(form)}
+    try:
+        saved, _created = service.submit(
+            values, details, uploads, request_type=request_type, lang=g.lang,
+            privacy_version=privacy_version(g.lang), upload_dir=current_app.config["UPLOAD_DIR"],
+            status_url_for=lambda req: status_url(req, external=True), decision=decision,
+            site_url=current_app.config["SITE_URL"], sms_signature=current_app.config["SMS_SIGN_NAME"])
+    except OSError as error:
+        # Upload storage full, read-only or gone: submit() saved nothing and removed its files; the
+        # draft keeps the documents, so "Send" can simply be pressed again.
+        current_app.logger.error("upload storage failed: %s", type(error).__name__)
+        form.recipient_consent.errors = [_("Your attachments could not be stored just now, so nothing was "
+                                           "saved. Please try again later, or send without attachments.")]
+        return private((render_check(request_type, form, draft, decision), 503))
+    drafts.discard(draft)
+    return redirect(status_url(saved) + "?submitted=1", code=303)
+
+
+# Fields the check page does not list as answers: tokens, the honeypot, the consents it asks or
+# shows in their own place, and the documents (listed by name).
+NOT_ANSWERS = frozenset({"csrf_token", "form_token", "draft", "website", "consent", "recipient_consent",
+                         "attachments"})
+
+
+def answer_rows(form):
+    """[(field id, label, the answer as words)] in the form's order, for the check page."""
+    rows = []
+    for field in form:
+        if field.name in NOT_ANSWERS:
+            continue
+        if field.type in ("RadioField", "SelectField"):
+            text = str(_labels(field).get(field.data, "")) if field.data else ""
+        elif field.type == "MultiCheckboxField":
+            labels = _labels(field)
+            text = ", ".join(str(labels.get(value, value)) for value in field.data or [])
+        elif field.type == "BooleanField":
+            text = _("Yes") if field.data else _("No")
+        elif field.type == "DateField":
+            text = format_date(field.data, "long") if field.data else ""
+        else:
+            text = "" if field.data is None else str(field.data)
+        rows.append((field.id, field.label.text, text))
+    return rows
+
+
+def _labels(field):
+    return {choice.value: choice.label for choice in field.choices}
+
+
+def hidden_answers(form):
+    """[(name, value)]: every answer as the check page carries it back, to be validated again."""
+    pairs = []
+    for field in form:
+        if field.name in ("csrf_token", "form_token", "draft", "website", "recipient_consent", "attachments"):
+            continue
+        if field.type == "MultiCheckboxField":
+            pairs.extend((field.name, value) for value in field.data or [])
+        elif field.type == "BooleanField":
+            if field.data:
+                pairs.append((field.name, "y"))
+        elif field.type in ("RadioField", "SelectField"):
+            pairs.append((field.name, field.data or ""))
+        else:
+            pairs.append((field.name, field._value()))
+    return pairs
 
 
 def prefill(form, args):
@@ -101,11 +235,12 @@ def prefill(form, args):
     return bool(description) or has_industry
 
 
-def render_form(request_type, form, files_dropped=False):
+def render_form(request_type, form, files_dropped=False, draft=None):
     guides = [p for p in current_catalog().guides(g.lang) if p.request_type == request_type]
     return render_template("requests/form.html", form=form, request_type=request_type,
                            type_label=REQUEST_TYPES[request_type], own_fields=own_fields(form),
-                           files_dropped=files_dropped, guides=guides)
+                           files_dropped=files_dropped, guides=guides,
+                           kept_files=draft.files if draft else [])
 
 
 CSRF_SLOT, FORM_SLOT = "\x00csrf\x00", "\x00form\x00"
