@@ -63,7 +63,6 @@ def event_names():
         "consent-asked": _("Move to another kind of institution: waiting for the requester's consent"),
         "consent-given": _("The requester agreed to the move"),
         "consent-refused": _("The requester did not agree to the move: it stays here"),
-        "recipient-consent": _("The requester agreed that the named institution receives the request"),
         "follow-up-closed": _("Follow-up of the bad rating closed"),
         "follow-up-escalated": _("Follow-up of the bad rating overdue: escalated to the coordinators"),
     }

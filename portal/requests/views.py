@@ -136,8 +136,9 @@ def send(request_type, form, draft):
         return redirect(status_url(existing) + "?submitted=1", code=303)
     uploads = drafts.uploads(draft) if draft else None
     if uploads is None:  # kept too long, or never made: check again (the documents must be chosen again)
-        notice = _("Your documents were kept for %(hours)s hours only. Choose them again with “Change”, or send "
-                   "without them.", hours=drafts.DRAFT_HOURS) if form.draft.data or draft else None
+        notice = _("Documents are kept for %(hours)s hours only, so any you attached are no longer kept. Choose "
+                   "them again with “Change”, or send without them.", hours=drafts.DRAFT_HOURS) \
+            if request.form.get("draft") else None
         form.recipient_consent.data = False
         return check(request_type, form, None, notice=notice, code=409)
     decision = draft.decision
