@@ -81,7 +81,8 @@ ENDPOINTS = {
                                   post=True, extra={"token": "x" * 43}),
     "requests.consent_move": Endpoint("/{lang}/requests/status/{token}/consent-move", params=("lang", "token"),
                                       post=True, extra={"token": "x" * 43}),
-    "requests.track": Endpoint("/{lang}/requests/track", params=("lang",), post=True),
+    "requests.track": Endpoint("/{lang}/requests/track", params=("lang",), post=True, query=("sent",)),
+    "requests.track_email": Endpoint("/{lang}/requests/track/email", params=("lang",), post=True),
     "ratings.rate": Endpoint("/{lang}/requests/rate/{token}", params=("lang", "token"), post=True,
                              extra={"token": "x" * 43}),
     "site.area_root": Endpoint("/staff/"),
@@ -315,6 +316,8 @@ def test_sql_metacharacters_are_just_text(app, client):
     for number in (sql, "HS2026-000001' OR '1'='1", "%", "_"):
         assert_handled(client.post("/en/requests/track", data={"csrf_token": csrf, "number": number,
                                                                 "digits": "1' OR '1'='1"}), {200, 404})
+        assert_handled(client.post("/en/requests/track/email", data={"csrf_token": csrf, "number": number,
+                                                                      "email": sql}), {303})
 
 
 def test_html_and_script_are_escaped_everywhere_shown(app, client):

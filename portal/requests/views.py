@@ -1,7 +1,7 @@
 """/<lang>/requests/…: choose a type, fill the form, see the status, look a request up."""
 
 
-from flask import Blueprint, abort, current_app, g, redirect, render_template, request
+from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -361,9 +361,9 @@ def stop_sms(token):
 @bp.route("/track", methods=["GET", "POST"])
 @limiter.limit(configured("TRACK_RATE_LIMIT"), methods=["POST"])
 def track():
-    number = (request.form.get("number") or "").strip().upper()[:20]
+    number = _tracking_number(request.form.get("number"))
     digits = (request.form.get("digits") or "").strip()[:tracking.DIGITS]
-    if has_unreadable_characters(number) or has_unreadable_characters(digits):
+    if has_unreadable_characters(digits):
         number, digits = "", ""  # PostgreSQL refuses NUL in a query; such a number matches nothing anyway
     not_found = False
     if request.method == "POST":
@@ -372,6 +372,34 @@ def track():
         if req is not None:
             return redirect(status_url(req), code=303)
         not_found = True
-    return private((render_template("requests/track.html", number=number, not_found=not_found,
-                                    digits=tracking.DIGITS, misses=tracking.MAX_MISSES,
-                                    hours=tracking.LOCK_MINUTES // 60), 404 if not_found else 200))
+    return private((track_page(number=number, not_found=not_found), 404 if not_found else 200))
+
+
+@bp.route("/track/email", methods=["GET", "POST"])
+@limiter.limit(configured("TRACK_RATE_LIMIT"), methods=["POST"])
+def track_email():
+    """For a request given with an e-mail address: the number and that address send its status link
+    there (never shown here). The answer is the same whatever matched; a GET shows the page. (CSRF:
+    the app-wide CSRFProtect, as for the other tracking form.)"""
+    if request.method == "GET":
+        return redirect(url_for("requests.track"), code=303)
+    number = _tracking_number(request.form.get("number"))
+    email = (request.form.get("email") or "").strip()[:254]
+    if has_unreadable_characters(email):
+        number, email = "", ""
+    if number and email:
+        tracking.send_link(number, email)
+        return redirect(url_for("requests.track", sent="email"), code=303)  # nothing personal in the address
+    return private((track_page(email_number=number, email_missing=True), 400))
+
+
+def _tracking_number(value):
+    number = (value or "").strip().upper()[:20]
+    return "" if has_unreadable_characters(number) else number
+
+
+def track_page(number="", not_found=False, email_number="", email_missing=False):
+    return render_template("requests/track.html", number=number, not_found=not_found, digits=tracking.DIGITS,
+                           misses=tracking.MAX_MISSES, hours=tracking.LOCK_MINUTES // 60,
+                           email_number=email_number, email_missing=email_missing,
+                           link_sent=request.args.get("sent") == "email", link_minutes=tracking.LINK_MINUTES)
