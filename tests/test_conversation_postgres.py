@@ -12,8 +12,6 @@ import threading
 import pytest
 from sqlalchemy import func, select, update
 
-from portal import create_app
-from portal.config import ROOT
 from portal.db import db
 from portal.models import AssistanceRequest, Attachment, AuditEvent, OutboxMessage, Rating, RatingFollowUp
 from portal.requests import drafts
@@ -27,15 +25,7 @@ PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
 @pytest.fixture(scope="module")
 def pg_app(tmp_path_factory, postgres_url):
-    postgres.empty_schema(postgres_url)  # a clean schema for this module
-    instance = tmp_path_factory.mktemp("pg16")
-    app = create_app({"TESTING": True, "CONTENT_DIR": ROOT / "content", "INSTANCE_DIR": instance,
-                      "SEARCH_INDEX_DIR": instance / "si", "DATABASE_URL": postgres_url,
-                      "SUBMIT_RATE_LIMIT": "10000 per hour"})
-    runner = app.test_cli_runner()
-    for command in (["db", "upgrade"], ["seed", "demo"]):
-        result = runner.invoke(args=command)
-        assert result.exit_code == 0, result.output
+    app = postgres.seeded_app(postgres_url, tmp_path_factory.mktemp("pg16"))  # a clean schema for this module
     yield app
     with app.app_context():
         db.engine.dispose()

@@ -9,9 +9,9 @@ from sqlalchemy import select
 from portal.content import current_catalog, privacy_version
 from portal.db import db
 from portal.institutions import assignment
+from portal.institutions.routing import RequestFacts
 from portal.limits import configured, limiter
 from portal.models import AssistanceRequest, Institution
-from portal.institutions.routing import RequestFacts
 from portal.requests import drafts, service, tracking
 from portal.requests.forms import FORMS, ConsentMoveForm, RequesterMessageForm, StopSmsForm, own_fields
 from portal.requests.uploads import MAX_BYTES, MAX_FILES, UploadRefused, check_uploads

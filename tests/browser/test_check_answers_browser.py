@@ -1,7 +1,8 @@
-"""Check your answers, then send, in a real browser (issue 16): the check page names the institution,
-"Change" goes back to the form with every answer and the document kept (buttons of one form, no
-script: the portal's pages load none), the consent's error, then Send. axe with 0 violations on the check page (plain and with
-its error), the form after Change, and the tracking page's e-mail answer, in both languages."""
+"""Check your answers, then send, in a real browser (issue 16): the check page names the
+institution, "Change" goes back to the form with every answer and the document kept (buttons of
+one form, no script: the portal's pages load none), the consent's error, then Send. axe with 0
+violations on the check page (plain and with its error), the form after Change, and the tracking
+page's e-mail answer, in both languages."""
 
 import re
 
