@@ -187,3 +187,17 @@ def test_the_step_buttons_never_save_on_a_get(app, client):
 
 def test_submit_helper_goes_through_the_check_page(app, client):
     assert submit(client, "en", "school-visit").status_code == 303
+
+
+def test_staff_see_the_consent_to_the_named_institution_on_the_timeline(app, client):
+    from tests.staff_helpers import COORDINATOR, login
+
+    response = submit(client, "en", "general")
+    token = response.headers["Location"].split("/status/")[1].split("?")[0]
+    with app.app_context():
+        request = db.session.scalar(select(AssistanceRequest).where(AssistanceRequest.status_token == token))
+        request_id, name, version = request.id, request.institution.name_en, request.privacy_version
+    coordinator = app.test_client()
+    login(coordinator, COORDINATOR, lang="en")
+    page = text(coordinator.get(f"/en/staff/requests/{request_id}"))
+    assert f"the requester agreed that {name} receives it (privacy notice of {version})" in page
