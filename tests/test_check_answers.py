@@ -146,10 +146,13 @@ def test_a_draft_never_sent_is_discarded_and_an_expired_one_asks_again(app, clie
     assert send_checked(client, "en", "general", again).status_code == 303
 
 
-def test_the_worker_loop_discards_unsent_drafts(app):
+def test_the_worker_loop_and_a_command_discard_unsent_drafts(app, client, runner):
     from portal import tasks
 
     assert "discard unsent request drafts" in {task.name for task in tasks.registered(app)}
+    check(client, "en", "general")
+    assert runner.invoke(args=["requests", "discard-drafts"]).output == "0 unsent draft(s) removed\n"
+    assert len(draft_folders(app)) == 1  # a fresh one stays
 
 
 def test_a_named_institution_that_stopped_taking_requests_is_not_sent_to(app, client):

@@ -5,6 +5,7 @@ from wtforms.fields.core import UnboundField
 
 from portal import tasks
 from portal.requests import drafts
+from portal.requests.cli import requests_group
 from portal.vocab import EVENT_LABELS, STATUS_LABELS
 
 
@@ -35,6 +36,7 @@ def discard_unsent_drafts():
 def init_app(app):
     app.extensions["request_detail_labels"] = detail_labels()
     tasks.every(app, "discard unsent request drafts", 3600, discard_unsent_drafts)
+    app.cli.add_command(requests_group)
 
     @app.context_processor
     def request_labels():
