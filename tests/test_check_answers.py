@@ -51,7 +51,7 @@ def test_the_check_page_names_the_recipient_and_saves_nothing(app, client):
     assert "Who would receive your request" in page and name in page and "What it does with your data" in page
     assert f"I agree that {name} receives my request" in page
     assert counts(app) == before  # nothing saved, nothing queued
-    assert len(draft_folders(app)) == 1
+    assert draft_folders(app) == []  # and without documents nothing written anywhere
 
 
 def test_send_needs_the_separate_consent_to_the_named_institution(app, client):
@@ -150,7 +150,7 @@ def test_the_worker_loop_and_a_command_discard_unsent_drafts(app, client, runner
     from portal import tasks
 
     assert "discard unsent request drafts" in {task.name for task in tasks.registered(app)}
-    check(client, "en", "general")
+    check(client, "en", "general", files=[(io.BytesIO(PDF), "a.pdf")])
     assert runner.invoke(args=["requests", "discard-drafts"]).output == "0 unsent draft(s) removed\n"
     assert len(draft_folders(app)) == 1  # a fresh one stays
 
@@ -164,7 +164,7 @@ def test_a_named_institution_that_stopped_taking_requests_is_not_sent_to(app, cl
     app.extensions.pop("routing_tables", None)
     again = send_checked(client, "en", "pledge-financing", checked)
     page = text(again)
-    assert again.status_code == 409 and "no longer takes requests" in page
+    assert again.status_code == 409 and "has changed since the page was shown" in page
     assert f"I agree that {name} receives" not in page
     assert 'checked' not in page.split('id="recipient_consent"')[1].split(">")[0]  # asked again, unticked
     assert send_checked(client, "en", "pledge-financing", again).status_code == 303
@@ -204,3 +204,18 @@ def test_staff_see_the_consent_to_the_named_institution_on_the_timeline(app, cli
     login(coordinator, COORDINATOR, lang="en")
     page = text(coordinator.get(f"/en/staff/requests/{request_id}"))
     assert f"the requester agreed that {name} receives it (privacy notice of {version})" in page
+
+
+def test_a_changed_named_institution_is_never_obeyed(app, client):
+    checked = check(client, "en", "general")
+    fields = check_page_fields(text(checked))
+    with app.app_context():
+        other = db.session.scalar(select(Institution.id).where(Institution.slug == "bank-b"))
+    assert fields["recipient"] != str(other)
+    before = counts(app)
+    response = post_multipart(client, "/en/requests/new?type=general", {**fields, "recipient": str(other)})
+    assert response.status_code == 409 and counts(app) == before  # asked again, nothing saved
+    assert send_checked(client, "en", "general", response).status_code == 303
+    with app.app_context():
+        request = db.session.scalar(select(AssistanceRequest).order_by(AssistanceRequest.id.desc()))
+        assert request.institution_id != other

@@ -4,7 +4,9 @@ The answers themselves travel in the check page's hidden fields and are validate
 only what cannot travel there waits on the server, in a draft folder under a random token
 (UPLOAD_DIR/drafts/<token>/, shared storage like the uploads): the documents, already checked by
 their bytes, and the routing decision the page named, so the institution the requester agreed to is
-the one that receives the request (a hidden field could be changed; this cannot). A draft is bound
+the one that receives the request. Without documents there is no draft: "Send" routes again and
+goes ahead only if that names the institution the page named (a hidden field, compared, never
+obeyed). A draft is bound
 to its form's token, removed when the request is saved, and removed after DRAFT_HOURS if it never
 is (`discard_expired`, a task of the worker loop). Nothing of it is in the database: a draft that is
 never sent leaves nothing behind.

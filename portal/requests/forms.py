@@ -115,8 +115,9 @@ class RequestForm(FlaskForm):
                                   "received, when an institution writes and when it is answered or closed. "
                                   "I can stop them on the request's status page."))
     # The check page: the draft that keeps the documents and the routing decision it named
-    # (portal/requests/drafts.py), and the separate consent to that named institution, asked there.
+    # (portal/requests/drafts.py), the institution named, and the separate consent to it, asked there.
     draft = HiddenField()
+    recipient = HiddenField()  # the institution the check page named; "Send" finds the same or asks again
     recipient_consent = BooleanField(_l("I agree that this institution receives my request and contact details, "
                                         "to handle this request"))
     # Hidden from people (CSS and aria-hidden); a bot that fills every field is refused.

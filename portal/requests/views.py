@@ -87,19 +87,22 @@ def _values(form):
 
 
 def check(request_type, form, draft, notice=None, code=200):
-    """Keep the new documents with the draft and show what will be sent and to whom."""
+    """Keep the new documents with the draft and show what will be sent and to whom. A draft is
+    made only for documents: without any, nothing is written anywhere (a full upload store still
+    lets such requests through), and "Send" routes again and compares with the institution named."""
     try:
         uploads = check_uploads(request.files.getlist(form.attachments.name))
     except UploadRefused as refused:
         form.attachments.errors = [UPLOAD_MESSAGES[refused.reason](refused.name)]
         return private((render_form(request_type, form, files_dropped=True, draft=draft), 400))
     try:
-        if draft is None:
+        if draft is not None and request.form.get("discard_files"):
+            drafts.remove_files(draft)
+        if draft is None and uploads:
             draft = drafts.create(current_app.config["UPLOAD_DIR"], form_token=form.form_token.data,
                                   request_type=request_type)
-        elif request.form.get("discard_files"):
-            drafts.remove_files(draft)
-        drafts.add_uploads(draft, uploads)
+        if uploads:
+            drafts.add_uploads(draft, uploads)
     except UploadRefused as refused:
         form.attachments.errors = [UPLOAD_MESSAGES[refused.reason](refused.name)]
         return private((render_form(request_type, form, files_dropped=True, draft=draft), 400))
@@ -108,11 +111,18 @@ def check(request_type, form, draft, notice=None, code=200):
         form.attachments.errors = [_("Your attachments could not be stored just now, so nothing was "
                                      "saved. Please try again later, or send the form without attachments.")]
         return private((render_form(request_type, form, files_dropped=True), 503))
-    form.draft.data = draft.token
-    values = _values(form)
-    decision = assignment.assign(RequestFacts(request_type, values["county"], values["industry"]))
-    drafts.set_decision(draft, decision)
+    form.draft.data = draft.token if draft else ""
+    decision = route(request_type, form)
+    if draft is not None:
+        drafts.set_decision(draft, decision)
+    form.recipient.data = str(decision.institution_id) if decision else ""
     return private((render_check(request_type, form, draft, decision, notice), code))
+
+
+def route(request_type, form):
+    """The routing decision for the answers, as the check page names it (nothing is saved)."""
+    values = _values(form)
+    return assignment.assign(RequestFacts(request_type, values["county"], values["industry"]))
 
 
 def render_check(request_type, form, draft, decision, notice=None):
@@ -123,7 +133,7 @@ def render_check(request_type, form, draft, decision, notice=None):
                                               institution=recipient.name(g.lang))
     return render_template("requests/check.html", form=form, request_type=request_type,
                            type_label=REQUEST_TYPES[request_type], answers=answer_rows(form),
-                           hidden=hidden_answers(form), files=draft.files, recipient=recipient,
+                           hidden=hidden_answers(form), files=draft.files if draft else [], recipient=recipient,
                            recipient_kind=INSTITUTION_KINDS.get(recipient.kind) if recipient else None,
                            notice=notice)
 
@@ -134,19 +144,22 @@ def send(request_type, form, draft):
     existing = service.find_by_form_token(form.form_token.data)
     if existing is not None:
         return redirect(status_url(existing) + "?submitted=1", code=303)
-    uploads = drafts.uploads(draft) if draft else None
-    if uploads is None:  # kept too long, or never made: check again (the documents must be chosen again)
-        notice = _("Documents are kept for %(hours)s hours only, so any you attached are no longer kept. Choose "
-                   "them again with “Change”, or send without them.", hours=drafts.DRAFT_HOURS) \
-            if request.form.get("draft") else None
+    uploads = drafts.uploads(draft) if draft else []
+    if uploads is None or (draft is None and request.form.get("draft")):
+        # Kept too long (or removed meanwhile): check again; the documents must be chosen again.
         form.recipient_consent.data = False
-        return check(request_type, form, None, notice=notice, code=409)
-    decision = draft.decision
+        return check(request_type, form, None, code=409, notice=_(
+            "Documents are kept for %(hours)s hours only, so any you attached are no longer kept. Choose them "
+            "again with “Change”, or send without them.", hours=drafts.DRAFT_HOURS))
+    # The institution the page named: the draft's decision, or (without documents) routing again.
+    decision = draft.decision if draft else route(request_type, form)
     recipient = db.session.get(Institution, decision.institution_id) if decision else None
-    if decision is not None and (recipient is None or not recipient.active):
+    named = str(decision.institution_id) if decision else ""
+    if form.recipient.data != named or (recipient is not None and not recipient.active):
         form.recipient_consent.data = False
         return check(request_type, form, draft, code=409, notice=_(
-            "The institution named before no longer takes requests. Check who would receive your request now."))
+            "The institution that would receive your request has changed since the page was shown. Check who "
+            "would receive it now."))
     if not form.recipient_consent.data:
         form.recipient_consent.errors = [_("Your request is sent only if you agree that this institution "
                                            "receives it. If you do not, nothing is sent.")]
@@ -167,14 +180,15 @@ def send(request_type, form, draft):
         form.recipient_consent.errors = [_("Your attachments could not be stored just now, so nothing was "
                                            "saved. Please try again later, or send without attachments.")]
         return private((render_check(request_type, form, draft, decision), 503))
-    drafts.discard(draft)
+    if draft is not None:
+        drafts.discard(draft)
     return redirect(status_url(saved) + "?submitted=1", code=303)
 
 
 # Fields the check page does not list as answers: tokens, the honeypot, the consents it asks or
 # shows in their own place, and the documents (listed by name).
-NOT_ANSWERS = frozenset({"csrf_token", "form_token", "draft", "website", "consent", "recipient_consent",
-                         "attachments"})
+NOT_ANSWERS = frozenset({"csrf_token", "form_token", "draft", "recipient", "website", "consent",
+                         "recipient_consent", "attachments"})
 
 
 def answer_rows(form):
@@ -206,7 +220,8 @@ def hidden_answers(form):
     """[(name, value)]: every answer as the check page carries it back, to be validated again."""
     pairs = []
     for field in form:
-        if field.name in ("csrf_token", "form_token", "draft", "website", "recipient_consent", "attachments"):
+        if field.name in ("csrf_token", "form_token", "draft", "recipient", "website", "recipient_consent",
+                          "attachments"):
             continue
         if field.type == "MultiCheckboxField":
             pairs.extend((field.name, value) for value in field.data or [])
