@@ -56,13 +56,21 @@ def _write_manifest(draft):
 
 
 def create(upload_dir, *, form_token, request_type):
-    """A new, empty draft for the form `form_token`."""
+    """A new, empty draft for the form `form_token`; on a full or read-only store, OSError and
+    nothing left behind."""
     token = secrets.token_urlsafe(24)
     folder = _root(upload_dir) / token
-    folder.mkdir(parents=True)
+    try:
+        folder.mkdir(parents=True)
+    except FileNotFoundError:  # another process removed the empty drafts folder just then
+        folder.mkdir(parents=True)
     draft = Draft(token, folder, {"form_token": form_token, "request_type": request_type, "files": [],
                                   "decision": None, "created": time.time()})
-    _write_manifest(draft)
+    try:
+        _write_manifest(draft)
+    except OSError:
+        discard(draft)
+        raise
     return draft
 
 
@@ -86,15 +94,23 @@ def add_uploads(draft, uploads):
     """Keep these checked documents with the draft; UploadRefused("too-many") past MAX_FILES in all."""
     if len(draft.manifest["files"]) + len(uploads) > MAX_FILES:
         raise UploadRefused("too-many")
-    for upload in uploads:
-        stored = secrets.token_hex(16)
-        with open(draft.folder / stored, "xb") as handle:
-            handle.write(upload.data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        draft.manifest["files"].append({"stored": stored, "name": upload.original_name,
-                                        "type": upload.content_type, "size": len(upload.data)})
-    _write_manifest(draft)
+    kept, added = list(draft.manifest["files"]), []
+    try:
+        for upload in uploads:
+            stored = secrets.token_hex(16)
+            added.append(stored)
+            with open(draft.folder / stored, "xb") as handle:  # x: never overwrite
+                handle.write(upload.data)
+                handle.flush()
+                os.fsync(handle.fileno())  # a full disk shows here, not when the request is sent
+            draft.manifest["files"].append({"stored": stored, "name": upload.original_name,
+                                            "type": upload.content_type, "size": len(upload.data)})
+        _write_manifest(draft)
+    except OSError:  # a full or read-only store: this call's files go, the draft stays as it was
+        for stored in added:
+            (draft.folder / stored).unlink(missing_ok=True)
+        draft.manifest["files"] = kept
+        raise
 
 
 def remove_files(draft):
@@ -123,7 +139,12 @@ def set_decision(draft, decision):
 
 
 def discard(draft):
+    """Remove the draft, and the drafts folder if it is then empty (a store left as it was found)."""
     shutil.rmtree(draft.folder, ignore_errors=True)
+    try:
+        draft.folder.parent.rmdir()
+    except OSError:
+        pass  # other drafts wait there
 
 
 def discard_expired(upload_dir, now=None):

@@ -95,26 +95,30 @@ def check(request_type, form, draft, notice=None, code=200):
     except UploadRefused as refused:
         form.attachments.errors = [UPLOAD_MESSAGES[refused.reason](refused.name)]
         return private((render_form(request_type, form, files_dropped=True, draft=draft), 400))
+    decision = route(request_type, form)  # first: a database that is down leaves no draft behind
+    created = None
     try:
         if draft is not None and request.form.get("discard_files"):
             drafts.remove_files(draft)
         if draft is None and uploads:
-            draft = drafts.create(current_app.config["UPLOAD_DIR"], form_token=form.form_token.data,
-                                  request_type=request_type)
+            draft = created = drafts.create(current_app.config["UPLOAD_DIR"], form_token=form.form_token.data,
+                                            request_type=request_type)
         if uploads:
             drafts.add_uploads(draft, uploads)
-    except UploadRefused as refused:
-        form.attachments.errors = [UPLOAD_MESSAGES[refused.reason](refused.name)]
+        if draft is not None:
+            drafts.set_decision(draft, decision)
+    except (UploadRefused, OSError) as failure:
+        if created is not None:  # a draft made for these documents goes with them
+            drafts.discard(created)
+            draft = None
+        if isinstance(failure, OSError):
+            current_app.logger.error("draft storage failed: %s", type(failure).__name__)
+            form.attachments.errors = [_("Your attachments could not be stored just now, so nothing was "
+                                         "saved. Please try again later, or send the form without attachments.")]
+            return private((render_form(request_type, form, files_dropped=True, draft=draft), 503))
+        form.attachments.errors = [UPLOAD_MESSAGES[failure.reason](failure.name)]
         return private((render_form(request_type, form, files_dropped=True, draft=draft), 400))
-    except OSError as error:
-        current_app.logger.error("draft storage failed: %s", type(error).__name__)
-        form.attachments.errors = [_("Your attachments could not be stored just now, so nothing was "
-                                     "saved. Please try again later, or send the form without attachments.")]
-        return private((render_form(request_type, form, files_dropped=True), 503))
     form.draft.data = draft.token if draft else ""
-    decision = route(request_type, form)
-    if draft is not None:
-        drafts.set_decision(draft, decision)
     form.recipient.data = str(decision.institution_id) if decision else ""
     return private((render_check(request_type, form, draft, decision, notice), code))
 
