@@ -205,14 +205,16 @@ def answer_rows(form):
             text = str(_labels(field).get(field.data, "")) if field.data else ""
         elif field.type == "MultiCheckboxField":
             labels = _labels(field)
-            text = ", ".join(str(labels.get(value, value)) for value in field.data or [])
+            text = ("、" if g.lang == "zh" else ", ").join(str(labels.get(value, value)) for value in field.data or [])
         elif field.type == "BooleanField":
             text = _("Yes") if field.data else _("No")
         elif field.type == "DateField":
             text = format_date(field.data, "long") if field.data else ""
         else:
             text = "" if field.data is None else str(field.data)
-        rows.append((field.id, field.label.text, text))
+        # The SMS consent's label is the whole promise; as a question, its short name.
+        label = _("SMS about this request") if field.name == "sms_consent" else field.label.text
+        rows.append((field.id, label, text))
     return rows
 
 
