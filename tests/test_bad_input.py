@@ -8,6 +8,7 @@ the test signs in as first, so the bad input reaches the view behind the login.
 """
 
 import email
+import io
 from dataclasses import dataclass, field
 from email import policy
 
@@ -23,6 +24,7 @@ from portal.notify.outbox import build_email
 from tests.conftest import TYPE_FIELDS, check, open_form, post_multipart, send_checked, submit, valid_fields
 from tests.staff_helpers import ADMIN, COORDINATOR, login, token_for
 from tests.support import postgres
+from tests.support.forms import check_page_fields
 
 
 @dataclass(frozen=True)
@@ -424,3 +426,26 @@ def test_session_cookie_replayed_after_logout_is_refused(app, account):
             if response.status_code == 302:
                 assert "/staff/login" in response.headers["Location"]
             assert "Signed in as" not in body and "当前用户" not in body
+
+
+# The check page's own fields (issue 16): the step, the draft token, the institution it named and the
+# documents-kept box. Forged values are refused or ignored, never followed into the file system,
+# never obeyed as a recipient, and nothing is saved without the check.
+CHECK_PAGE_VALUES = [
+    ("step", "send"), ("step", "x" * 10_000), ("step", "\x00"),
+    ("draft", "../../../etc/passwd"), ("draft", "x" * 100_000), ("draft", "a\x00b" * 10), ("draft", "😀" * 30),
+    ("recipient", "999999999999999999999"), ("recipient", "-1"), ("recipient", "1 OR 1=1"),
+    ("discard_files", "y" * 10_000),
+]
+
+
+@pytest.mark.parametrize(("name", "value"), CHECK_PAGE_VALUES)
+def test_forged_check_page_fields_are_handled_and_save_nothing_unchecked(app, client, name, value):
+    checked = check(client, "en", "general", files=[(io.BytesIO(b"%PDF-1.4\n%%EOF\n"), "a.pdf")])
+    assert checked.status_code == 200
+    fields = check_page_fields(checked.get_data(as_text=True), recipient_consent=False)
+    before = stored(app)
+    response = post_multipart(client, "/en/requests/new?type=general", {**fields, name: value})
+    assert_handled(response, {200, 400, 409})
+    assert stored(app)[0] == before[0]  # no row saved: "Send" without the consent, or a forged draft
+    assert not (app.config["UPLOAD_DIR"].parent / "etc").exists()
