@@ -41,6 +41,7 @@ def check_and_send(page, lang):
     """The form's button, then on the check page the consent to the named institution and Send."""
     page.get_by_role("button", name=CONTINUE[lang]).click()
     page.locator("#recipient_consent").wait_for()
+    page.wait_for_load_state("networkidle")  # the icon too: leaving earlier would abort it
     page.locator("#recipient_consent").check()
     page.get_by_role("button", name=SEND[lang]).click()
     page.wait_for_url(re.compile(r".*/requests/status/[\w-]+\?submitted=1"))
@@ -97,6 +98,7 @@ def test_a_request_by_keyboard_alone_then_tracked(page):
     page.keyboard.press("Enter")
     # The check page, by keyboard too: the consent to the named institution, then Send.
     page.locator("#recipient_consent").wait_for()
+    page.wait_for_load_state("networkidle")
     tab_to(page, "recipient_consent", limit=80)
     page.keyboard.press("Space")
     page.keyboard.press("Tab")
