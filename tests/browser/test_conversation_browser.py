@@ -45,7 +45,8 @@ def test_a_requester_without_email_gets_sms_and_answers_with_a_document(browser,
     assert "Stop SMS about this request" in requester.content()
     assert run_axe(requester) == []
 
-    assert "1 sent" in flask(server_env, "outbox", "send").stdout.split("SMS:")[1]
+    sent = flask(server_env, "outbox", "send").stdout.split("SMS:")[1]
+    assert int(sent.split(" sent")[0]) >= 1  # this one, and any an earlier journey of the session queued
     sms_files = sorted(Path(server_env["PORTAL_INSTANCE_DIR"], "sms").glob("*-sms-received.txt"))
     assert any(number in f.read_text(encoding="utf-8") for f in sms_files)
 
