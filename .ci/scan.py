@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT))
 
 from portal.seed import DEMO_PASSWORD  # noqa: E402
 from tests.support.forms import REQUEST_FIELDS as FIELDS  # noqa: E402
-from tests.support.forms import csrf_token, form_tokens  # noqa: E402
+from tests.support.forms import check_page_fields, csrf_token, form_tokens  # noqa: E402
 from tests.support.net import free_port  # noqa: E402
 from tests.support.server import flask, portal_env, start_gunicorn, stop  # noqa: E402
 
@@ -79,6 +79,10 @@ def demo_request(base):
     fields = {**FIELDS, **form_tokens(html)}
     # over HTTPS, Flask-WTF also wants a same-site Referer on a form post, as browsers send it
     post = urllib.request.Request(url, data=urllib.parse.urlencode(fields).encode(), headers={"Referer": url})
+    with opener.open(post) as response:  # the check page: nothing saved yet
+        fields = check_page_fields(response.read().decode())
+    post = urllib.request.Request(url, data=urllib.parse.urlencode(fields, doseq=True).encode(),
+                                  headers={"Referer": url})
     with opener.open(post) as response:
         page = response.read().decode()
         number = re.search(r"HS\d{4}-\d{6}", page)[0]
@@ -119,6 +123,9 @@ def sqlmap_targets(base, status_url, number, coordinator, admin):
         ("request form (POST)", ["-u", form, "--data", body, "--csrf-token", "csrf_token", "--csrf-url", form,
                                  "-p", "organisation,contact_name,phone,email,county,industry,description,"
                                        "credit_code,applicant_kind"]),
+        # "Send" from the check page: the form token's lookup and the draft token
+        ("request form, send (POST)", ["-u", form, "--data", body + "&step=send&recipient_consent=y&draft=x",
+                                       "--csrf-token", "csrf_token", "--csrf-url", form, "-p", "form_token,draft"]),
         ("tracking (POST)", ["-u", f"{base}/en/requests/track",
                              "--data", urllib.parse.urlencode({"csrf_token": "x", "number": number, "digits": "1234"}),
                              "--csrf-token", "csrf_token", "--csrf-url", form, "-p", "number,digits"]),

@@ -163,6 +163,7 @@ EVENT_LABELS = {
     "rated": _l("You rated how your request was handled."),
     "consent-asked": _l("It would be passed to another kind of institution: your consent was asked."),
     "consent-given": _l("You agreed that it is passed to the other institution."),
+    "consent-refused": _l("You did not agree that it is passed to the other institution: it stays where it was."),
 }
 
 

@@ -26,7 +26,7 @@ from portal.config import ROOT
 from portal.db import db
 from portal.institutions.assignment import forget_routing_tables
 from tests.support import postgres
-from tests.support.forms import CSRF, FORM_TOKEN, form_tokens
+from tests.support.forms import CSRF, FORM_TOKEN, check_page_fields, form_tokens
 from tests.support.net import free_port
 
 __all__ = ["CSRF", "FORM_TOKEN"]  # for the tests that scrape pages themselves
@@ -243,10 +243,26 @@ def post_multipart(client, url, data):
 
 
 def submit(client, lang, request_type, files=None, **changes):
+    """Fill the form, then send it from the check page with the named recipient agreed to. A form
+    refused at the first step returns that answer (400 with the errors)."""
+    checked = check(client, lang, request_type, files, **changes)
+    if checked.status_code != 200:
+        return checked
+    return send_checked(client, lang, request_type, checked)
+
+
+def check(client, lang, request_type, files=None, **changes):
+    """The form's own button: the check page (nothing saved), or the form again with its errors."""
     data = {**open_form(client, lang, request_type), **valid_fields(request_type, **changes)}
     if files:
         data["attachments"] = files
     return post_multipart(client, f"/{lang}/requests/new?type={request_type}", data)
+
+
+def send_checked(client, lang, request_type, checked, step="send", recipient_consent=True):
+    """Press a button of the check page `checked` (a response): "send" or "change"."""
+    fields = check_page_fields(checked.get_data(as_text=True), step, recipient_consent)
+    return post_multipart(client, f"/{lang}/requests/new?type={request_type}", fields)
 
 
 class Inbox:

@@ -8,6 +8,7 @@ the test signs in as first, so the bad input reaches the view behind the login.
 """
 
 import email
+import io
 from dataclasses import dataclass, field
 from email import policy
 
@@ -21,11 +22,11 @@ from portal.db import db
 from portal.events.models import EventRegistration
 from portal.models import AssistanceRequest, Attachment, OutboxMessage
 from portal.notify.outbox import build_email
-from tests.conftest import TYPE_FIELDS, open_form, post_multipart, submit, valid_fields
+from tests.conftest import TYPE_FIELDS, check, open_form, post_multipart, send_checked, submit, valid_fields
 from tests.events_helpers import events_in, registration_fields
 from tests.staff_helpers import ADMIN, COORDINATOR, login, token_for
 from tests.support import postgres
-from tests.support.forms import csrf_token
+from tests.support.forms import check_page_fields, csrf_token
 
 
 @dataclass(frozen=True)
@@ -84,7 +85,8 @@ ENDPOINTS = {
                                   post=True, extra={"token": "x" * 43}),
     "requests.consent_move": Endpoint("/{lang}/requests/status/{token}/consent-move", params=("lang", "token"),
                                       post=True, extra={"token": "x" * 43}),
-    "requests.track": Endpoint("/{lang}/requests/track", params=("lang",), post=True),
+    "requests.track": Endpoint("/{lang}/requests/track", params=("lang",), post=True, query=("sent",)),
+    "requests.track_email": Endpoint("/{lang}/requests/track/email", params=("lang",), post=True),
     "ratings.rate": Endpoint("/{lang}/requests/rate/{token}", params=("lang", "token"), post=True,
                              extra={"token": "x" * 43}),
     "site.area_root": Endpoint("/staff/"),
@@ -380,6 +382,8 @@ def test_sql_metacharacters_are_just_text(app, client):
     for number in (sql, "HS2026-000001' OR '1'='1", "%", "_"):
         assert_handled(client.post("/en/requests/track", data={"csrf_token": csrf, "number": number,
                                                                 "digits": "1' OR '1'='1"}), {200, 404})
+        assert_handled(client.post("/en/requests/track/email", data={"csrf_token": csrf, "number": number,
+                                                                      "email": sql}), {303})
 
 
 def test_html_and_script_are_escaped_everywhere_shown(app, client):
@@ -444,10 +448,10 @@ def test_csrf_token_replayed_from_another_session_is_refused(app):
 
 
 def test_a_replayed_submission_is_saved_once(app, client):
-    data = {**open_form(client, "en", "general"), **valid_fields("general")}
-    first = post_multipart(client, "/en/requests/new?type=general", data)
+    checked = check(client, "en", "general")
+    first = send_checked(client, "en", "general", checked)
     before = stored(app)
-    second = post_multipart(client, "/en/requests/new?type=general", data)
+    second = send_checked(client, "en", "general", checked)
     assert first.status_code == second.status_code == 303
     assert first.headers["Location"] == second.headers["Location"]
     assert stored(app) == before
@@ -457,7 +461,10 @@ def test_forged_form_tokens_are_replaced_not_stored(app, client):
     for forged in ("x" * 100_000, "a\x00b", "../../etc", "😀" * 20):
         data = {**open_form(client, "en", "general"), **valid_fields("general"), "form_token": forged}
         response = post_multipart(client, "/en/requests/new?type=general", data)
-        assert_handled(response, {303, 400})
+        assert_handled(response, {200, 400})
+        if response.status_code == 200:  # the check page carries the portal's own token on
+            response = send_checked(client, "en", "general", response)
+            assert_handled(response, {303})
     with app.app_context():
         tokens = db.session.scalars(select(AssistanceRequest.form_token)).all()
     assert all(len(token) <= 64 and "\x00" not in token for token in tokens)
@@ -483,3 +490,26 @@ def test_session_cookie_replayed_after_logout_is_refused(app, account):
             if response.status_code == 302:
                 assert "/staff/login" in response.headers["Location"]
             assert "Signed in as" not in body and "当前用户" not in body
+
+
+# The check page's own fields (issue 16): the step, the draft token, the institution it named and the
+# documents-kept box. Forged values are refused or ignored, never followed into the file system,
+# never obeyed as a recipient, and nothing is saved without the check.
+CHECK_PAGE_VALUES = [
+    ("step", "send"), ("step", "x" * 10_000), ("step", "\x00"),
+    ("draft", "../../../etc/passwd"), ("draft", "x" * 100_000), ("draft", "a\x00b" * 10), ("draft", "😀" * 30),
+    ("recipient", "999999999999999999999"), ("recipient", "-1"), ("recipient", "1 OR 1=1"),
+    ("discard_files", "y" * 10_000),
+]
+
+
+@pytest.mark.parametrize(("name", "value"), CHECK_PAGE_VALUES)
+def test_forged_check_page_fields_are_handled_and_save_nothing_unchecked(app, client, name, value):
+    checked = check(client, "en", "general", files=[(io.BytesIO(b"%PDF-1.4\n%%EOF\n"), "a.pdf")])
+    assert checked.status_code == 200
+    fields = check_page_fields(checked.get_data(as_text=True), recipient_consent=False)
+    before = stored(app)
+    response = post_multipart(client, "/en/requests/new?type=general", {**fields, name: value})
+    assert_handled(response, {200, 400, 409})
+    assert stored(app)[0] == before[0]  # no row saved: "Send" without the consent, or a forged draft
+    assert not (app.config["UPLOAD_DIR"].parent / "etc").exists()

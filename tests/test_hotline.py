@@ -9,7 +9,7 @@ import re
 from sqlalchemy import select
 
 from portal.db import db
-from portal.models import AssistanceRequest, HotlineTicket, Rating
+from portal.models import AssistanceRequest, HotlineTicket, OutboxMessage, Rating
 from tests.staff_helpers import COORDINATOR, TAOCHENG_STAFF, act, login
 
 FIELDS = {"ticket_number": "hs-20261201-0042", "request_type": "general", "contact_name": "李女士",
@@ -102,3 +102,44 @@ def test_retention_removes_the_callers_details(app, tmp_path):
         request = db.session.get(AssistanceRequest, ticket.request_id)
         assert (request.contact_name, request.phone, request.organisation, request.description) == ("", "", "", "")
         assert ticket.ticket_number == "HS-20261201-0042"  # the number 12345 gave is not personal data
+
+
+def test_a_caller_who_agreed_gets_the_sms_and_is_asked_to_rate_through_the_same_flow(app, client):
+    coordinator = app.test_client()
+    login(coordinator, COORDINATOR, lang="zh")
+    refused = record(coordinator, lang="zh", phone="0318-2123456", sms_consent="y")
+    assert refused.status_code == 400 and "发送短信需要手机号" in refused.get_data(as_text=True)
+    assert record(coordinator, lang="zh", sms_consent="y").status_code == 303
+    with app.app_context():
+        request = db.session.scalar(select(HotlineTicket)).request
+        request_id, number = request.id, request.tracking_number
+        assert request.sms_consent_version
+        [received] = db.session.scalars(select(OutboxMessage).where(OutboxMessage.channel == "sms")).all()
+        assert received.recipient == "+8613900005678" and number in received.body
+    assert act(coordinator, request_id, "accept", "assigned").status_code == 303
+    assert act(coordinator, request_id, "reply", "accepted", text="已电话联系，材料请在状态页补充。").status_code == 303
+    assert act(coordinator, request_id, "answer", "accepted").status_code == 303
+    with app.app_context():
+        texts = {m.template: m.body for m in db.session.scalars(
+            select(OutboxMessage).where(OutboxMessage.channel == "sms"))}
+        assert set(texts) == {"received", "message", "answered"} and "评价" in texts["answered"]
+    # The SMS's way in: the tracking page with the number and the phone's last six digits, then rate.
+    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/zh/requests/track").get_data(
+        as_text=True)).group(1)
+    found = client.post("/zh/requests/track", data={"csrf_token": token, "number": number, "digits": "005678"})
+    assert found.status_code == 303
+    status_page = client.get(found.headers["Location"]).get_data(as_text=True)
+    rate_link = re.search(r'href="(/zh/requests/rate/[^"]+)"', status_page).group(1)
+    form = client.get(rate_link).get_data(as_text=True)
+    csrf = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', form).group(1)
+    assert client.post(rate_link, data={"csrf_token": csrf, "level": "satisfied"}).status_code == 303
+    rows = list(csv.reader(io.StringIO(coordinator.get("/zh/staff/hotline/export.csv").get_data(as_text=True))))
+    assert rows[1][0] == "HS-20261201-0042" and rows[1][-1] == "satisfied"
+
+
+def test_no_sms_to_a_caller_without_their_agreement(app):
+    coordinator = app.test_client()
+    login(coordinator, COORDINATOR, lang="en")
+    assert record(coordinator).status_code == 303
+    with app.app_context():
+        assert db.session.scalars(select(OutboxMessage).where(OutboxMessage.channel == "sms")).all() == []

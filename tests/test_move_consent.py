@@ -57,3 +57,45 @@ def test_a_move_to_the_same_kind_proceeds(app, client):
     with app.app_context():
         req = db.session.get(AssistanceRequest, request_id)
         assert req.institution_id == bank_b and req.pending_move is None
+
+
+def test_the_requester_can_refuse_a_move_and_the_request_stays_where_it_was(app, client):
+    request_id = make_request(app, client, "center", request_type="pledge-financing", lang="en")
+    bank, centre = institution_id(app, "bank-a"), institution_id(app, "center")
+    coordinator = app.test_client()
+    login(coordinator, COORDINATOR, lang="en")
+    assert act(coordinator, request_id, "reassign", "assigned", lang="en", institution=str(bank),
+               text="Pledge financing: the bank handles it.").status_code == 303
+    queue = coordinator.get("/en/staff/").get_data(as_text=True)
+    row = next(line for line in queue.split("<tr>") if f"/staff/requests/{request_id}\"" in line)
+    assert "Waiting for the requester&#39;s consent" in row or "Waiting for the requester's consent" in row
+    with app.app_context():
+        token = db.session.get(AssistanceRequest, request_id).status_token
+    page = client.get(f"/en/requests/status/{token}").get_data(as_text=True)
+    assert "I do not agree: keep my request where it is" in page
+    csrf = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    assert client.post(f"/en/requests/status/{token}/consent-move",
+                       data={"csrf_token": csrf, "answer": "no"}).status_code == 303
+    with app.app_context():
+        req = db.session.get(AssistanceRequest, request_id)
+        # Never placed with the bank: no decision and no notice for it; the centre keeps it on a new clock.
+        assert req.institution_id == centre and req.pending_move is None and req.due_at is not None
+        refusal = db.session.scalar(select(AuditEvent).where(AuditEvent.request_id == request_id,
+                                                             AuditEvent.action == "consent-refused"))
+        assert refusal.public and refusal.after["institution"] == bank and refusal.after["consent_version"]
+        assert db.session.scalar(select(AuditEvent).where(AuditEvent.request_id == request_id,
+                                                          AuditEvent.action == "consent-given")) is None
+        later_notices = db.session.scalars(select(OutboxMessage).where(
+            OutboxMessage.request_id == request_id, OutboxMessage.purpose.like("institution-notice-%"))).all()
+        assert later_notices == []
+        [told] = db.session.scalars(select(OutboxMessage).where(OutboxMessage.request_id == request_id,
+                                                                OutboxMessage.purpose.like("move-refused-%"))).all()
+        assert told.recipient == db.session.get(Institution, centre).email and "Example" not in told.body
+    after = client.get(f"/en/requests/status/{token}").get_data(as_text=True)
+    assert "Your consent is needed" not in after and "You did not agree" in after
+    # A second answer (the page open in two tabs) changes nothing.
+    assert client.post(f"/en/requests/status/{token}/consent-move",
+                       data={"csrf_token": csrf, "answer": "yes"}).status_code == 303
+    with app.app_context():
+        assert db.session.get(AssistanceRequest, request_id).institution_id == centre
+    assert "Waiting for the requester" not in coordinator.get("/en/staff/").get_data(as_text=True)

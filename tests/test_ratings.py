@@ -199,3 +199,35 @@ def test_retention_removes_the_comment_and_what_was_done(app, client, tmp_path):
 def test_the_escalate_command(app):
     result = app.test_cli_runner().invoke(args=["ratings", "escalate"])
     assert result.exit_code == 0 and "0 follow-up(s) escalated" in result.output
+
+
+def test_a_request_without_email_from_submission_to_rating(app, client):
+    """No e-mail anywhere: the receipt and the answered SMS, the tracking page with the number and the
+    phone's last six digits, and the rating, all without an address."""
+    from tests.conftest import submit
+
+    response = submit(client, "zh", "general", email="", sms_consent="y", county="taocheng",
+                      industry="food-biotech")
+    assert response.status_code == 303
+    token = response.headers["Location"].split("/status/")[1].split("?")[0]
+    with app.app_context():
+        request = db.session.scalar(select(AssistanceRequest).where(AssistanceRequest.status_token == token))
+        request_id, number = request.id, request.tracking_number
+    staff = app.test_client()
+    login(staff, COORDINATOR)
+    act(staff, request_id, "accept", "assigned")
+    assert act(staff, request_id, "answer", "accepted").status_code == 303
+    with app.app_context():
+        sms = {m.template: m.body for m in db.session.scalars(select(OutboxMessage).where(
+            OutboxMessage.request_id == request_id, OutboxMessage.channel == "sms"))}
+        assert set(sms) == {"received", "answered"} and "后六位" in sms["answered"] and "评价" in sms["answered"]
+        assert db.session.scalars(select(OutboxMessage).where(OutboxMessage.request_id == request_id,
+                                                              OutboxMessage.recipient == "")).all() == []
+    visitor = app.test_client()
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', visitor.get("/zh/requests/track").get_data(as_text=True))[1]
+    found = visitor.post("/zh/requests/track", data={"csrf_token": csrf, "number": number, "digits": "181234"})
+    assert found.status_code == 303 and token in found.headers["Location"]
+    assert "requests/rate/" in visitor.get(found.headers["Location"]).get_data(as_text=True)
+    assert post_rating(visitor, token, level="very-satisfied").status_code == 303
+    with app.app_context():
+        assert db.session.scalar(select(Rating.level).where(Rating.request_id == request_id)) == "very-satisfied"

@@ -9,7 +9,7 @@ from portal import create_app
 from portal.config import ROOT
 from portal.db import db
 from portal.models import AssistanceRequest, OutboxMessage
-from tests.conftest import open_form, post_multipart, valid_fields
+from tests.conftest import open_form, post_multipart, send_checked, valid_fields
 
 PAGES = ["/zh/", "/en/guides/trademark-registration", "/zh/search?q=商标", "/en/requests/new?type=general",
          "/zh/requests/track", "/en/no-such-page"]
@@ -94,7 +94,9 @@ def test_email_links_ignore_a_forged_host(app):
     tokens = open_form(forged, "en", "general")
     data = {**tokens, **valid_fields("general", email="forged-host@example.com")}
     forged.environ_base["HTTP_HOST"] = "evil.example"
-    response = post_multipart(forged, "/en/requests/new?type=general", data)
+    checked = post_multipart(forged, "/en/requests/new?type=general", data)
+    assert checked.status_code == 200
+    response = send_checked(forged, "en", "general", checked)
     assert response.status_code == 303
     with app.app_context():
         request = db.session.scalar(select(AssistanceRequest).where(AssistanceRequest.form_token

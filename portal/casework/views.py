@@ -62,6 +62,7 @@ def event_names():
         "rated": _("The requester rated the request"),
         "consent-asked": _("Move to another kind of institution: waiting for the requester's consent"),
         "consent-given": _("The requester agreed to the move"),
+        "consent-refused": _("The requester did not agree to the move: it stays here"),
         "follow-up-closed": _("Follow-up of the bad rating closed"),
         "follow-up-escalated": _("Follow-up of the bad rating overdue: escalated to the coordinators"),
     }

@@ -4,7 +4,7 @@ import re
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField, TextAreaField, ValidationError
+from wtforms import BooleanField, SelectField, TextAreaField, ValidationError
 from wtforms.validators import DataRequired, Length, Optional
 
 from portal import validators
@@ -33,9 +33,18 @@ class TicketForm(FlaskForm):
     industry = SelectField(_l("Industry"), choices=choice_list(INDUSTRIES), validators=[DataRequired(REQUIRED)])
     description = TextAreaField(_l("The matter, as the ticket gives it"), validators=[
         DataRequired(REQUIRED), Length(max=3000, message=_l("Please write at most %(max)d characters."))])
+    # 好差评 asks every caller too: by SMS, as for web requests only with the caller's own agreement
+    # (asked on the call, as 12345 asks for its callback), and only to a mobile number.
+    sms_consent = BooleanField(_l("The caller agrees to SMS about this case: when it is received, when an "
+                                  "institution writes, and when it is answered or closed, asking them to rate "
+                                  "how it was handled"))
 
     def validate(self, extra_validators=None):
         valid = super().validate(extra_validators)
+        if self.sms_consent.data and not self.phone.errors and not validators.mobile_e164(self.phone.data or ""):
+            self.sms_consent.errors = [*self.sms_consent.errors, _l("SMS need a mobile number: give the caller's "
+                                                                    "mobile number, or leave this box unticked.")]
+            valid = False
         for field in self:
             if isinstance(field.data, str) and validators.has_unreadable_characters(field.data):
                 field.errors = [*field.errors, UNREADABLE]

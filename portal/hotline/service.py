@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from portal.db import as_utc, db
 from portal.institutions import assignment
 from portal.models import AssistanceRequest, AuditEvent, HotlineTicket, Rating, tracking_number_for
+from portal.notify import sms
 
 
 class DuplicateTicket(Exception):
@@ -25,10 +26,13 @@ def existing(ticket_number):
         .where(HotlineTicket.ticket_number == ticket_number))
 
 
-def record(values, *, ticket_number, actor_label, lang, privacy_version, site_url):
+def record(values, *, ticket_number, actor_label, lang, privacy_version, site_url, sms_signature=""):
     """Save the ticket's request and route it like a web request. Raises DuplicateTicket when the
     number is recorded already; the unique ticket_number decides, so two coordinators recording the
-    same ticket at once end with one case. Commits."""
+    same ticket at once end with one case. A caller who agreed to SMS (values["sms_consent_version"])
+    gets the same SMS as a web requester: received (with the tracking number, which with their
+    phone's last digits opens the status page), messages, and answered or closed asking for the
+    好差评 rating, through the same rating page. Commits."""
     found = existing(ticket_number)
     if found:
         raise DuplicateTicket(found)
@@ -45,6 +49,7 @@ def record(values, *, ticket_number, actor_label, lang, privacy_version, site_ur
         db.session.add(AuditEvent(request=request, actor=actor_label, action="received", public=True,
                                   after={"type": request.request_type, "attachments": 0, "hotline": ticket_number}))
         assignment.place(request, assignment.assign(request), actor="routing", site_url=site_url, first=True)
+        sms.queue(request, "received", "sms-received", site_url, sms_signature)
         db.session.commit()
         return request
     except IntegrityError:

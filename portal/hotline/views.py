@@ -21,10 +21,12 @@ def new():
     if form.validate_on_submit():
         values = {name: form[name].data or "" for name in (
             "request_type", "contact_name", "phone", "organisation", "county", "industry", "description")}
+        values["sms_consent_version"] = privacy_version(g.lang) if form.sms_consent.data else None
         try:
             request = service.record(values, ticket_number=form.ticket_number.data,
                                      actor_label=f"user:{current_user.id}", lang=g.lang,
-                                     privacy_version=privacy_version(g.lang), site_url=current_app.config["SITE_URL"])
+                                     privacy_version=privacy_version(g.lang), site_url=current_app.config["SITE_URL"],
+                                     sms_signature=current_app.config["SMS_SIGN_NAME"])
         except service.DuplicateTicket as duplicate:
             form.ticket_number.errors = [_("12345 ticket %(ticket)s is recorded already, as request %(number)s.",
                                            ticket=form.ticket_number.data, number=duplicate.tracking_number)]

@@ -100,6 +100,23 @@ def ask_consent(request, decision, *, actor):
                               after={"institution": decision.institution_id}))
 
 
+def refused_move(request, *, consent_version, site_url):
+    """The requester did not agree: the other institution never receives the request, which stays
+    with the institution that has it now, on a new service clock (the old one stopped while the
+    move waited), and that institution is told by e-mail (no personal data). Does not commit."""
+    move = request.pending_move
+    request.pending_move = None
+    request.due_at, request.escalated_at = sla.due_for(request.request_type, datetime.now(UTC)), None
+    event = AuditEvent(request=request, actor="requester", action="consent-refused", public=True,
+                       after={"institution": move["institution"], "consent_version": consent_version})
+    db.session.add(event)
+    db.session.flush()
+    if request.institution is not None:
+        subject, body = messages.move_refused(request, request.institution, site_url)
+        db.session.add(OutboxMessage(request_id=request.id, purpose=f"move-refused-{event.id}",
+                                     recipient=request.institution.email, subject=subject, body=body))
+
+
 def consented_move(request, *, consent_version, site_url):
     """The requester agreed: place the request with the institution the move names. Does not commit."""
     move = request.pending_move

@@ -25,7 +25,7 @@ def sms_codes(config):
     """Template name → provider code; the file channel writes the template's own name."""
     if config["SMS_PROVIDER"] == "file":
         return {name: name for name in sms.sms_texts.TEMPLATES}
-    return sms.template_codes(config["SMS_TEMPLATE_CODES"])
+    return sms.current_codes(config["SMS_TEMPLATE_CODES"])
 
 
 def deliver_once(app):
@@ -55,12 +55,18 @@ outbox_group.add_command(tasks.worker_command)
 
 
 def check_sms_settings(config):
-    """A provider needs a template code for every template the portal sends."""
+    """A provider needs a code for the current revision of every template the portal sends: a code
+    registered for an older text would send words the portal no longer says (or be refused)."""
     if config["SMS_PROVIDER"] != "file":
-        missing = sorted(set(sms.sms_texts.TEMPLATES) - set(sms.template_codes(config["SMS_TEMPLATE_CODES"])))
+        codes = sms.template_codes(config["SMS_TEMPLATE_CODES"])
+        missing = [t for t in sms.sms_texts.TEMPLATES.values() if t.key not in codes]
         if missing:
-            raise ConfigError(f"SMS_TEMPLATE_CODES has no provider code for {', '.join(missing)} "
-                              "(README: SMS templates to register)")
+            changed = [t.key for t in missing if any(key.startswith(f"{t.name}@") for key in codes)]
+            absent = [t.key for t in missing if t.key not in changed]
+            parts = ([f"no provider code for {', '.join(absent)}"] if absent else []) + (
+                [f"the text of {', '.join(changed)} changed since its code was registered: register the new "
+                 "text and give its code"] if changed else [])
+            raise ConfigError(f"SMS_TEMPLATE_CODES has {'; '.join(parts)} (docs/sms-templates.md)")
 
 
 def init_app(app):

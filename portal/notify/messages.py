@@ -42,11 +42,29 @@ def tracking_locked(request, minutes, status_url):
         lines = [
             _("Dear %(name)s,", name=request.contact_name),
             "",
-            _("Someone gave the wrong phone digits for tracking number %(number)s several times on the portal's "
-              "tracking page, so tracking by this number is locked for %(minutes)s minutes.",
+            _("Someone gave the wrong phone digits or e-mail address for tracking number %(number)s several times "
+              "on the portal's tracking page, so tracking by this number is locked for %(minutes)s minutes.",
               number=request.tracking_number, minutes=minutes),
             _("If that was you, wait and try again, or use your own link, which always works: %(url)s", url=status_url),
-            _("If it was not you, you need do nothing: nobody can see your request without the right digits."),
+            _("If it was not you, you need do nothing: nobody can see your request without the right digits or "
+              "address."),
+            "",
+            _("Hengshui IP Service Portal"),
+        ]
+        return subject, "\n".join(str(line) for line in lines)
+
+
+def tracking_link(request, status_url):
+    """To the requester, who asked on the tracking page with their tracking number and this address."""
+    with force_locale(request.lang):
+        subject = _("The status link of your request %(number)s", number=request.tracking_number)
+        lines = [
+            _("Dear %(name)s,", name=request.contact_name),
+            "",
+            _("Someone asked on the portal's tracking page for the status link of request %(number)s, giving "
+              "this e-mail address. Here it is: %(url)s", number=request.tracking_number, url=status_url),
+            _("Keep it to yourself: anyone with this link can see the request. If you did not ask, you need do "
+              "nothing."),
             "",
             _("Hengshui IP Service Portal"),
         ]
@@ -102,6 +120,23 @@ def requester_wrote(request, institution, site_url):
             )))
     with force_locale("zh"):
         subject = _("New message on request %(number)s", number=request.tracking_number)
+    return subject, "\n\n----\n\n".join(parts)
+
+
+def move_refused(request, institution, site_url):
+    """To the institution that has the request: the requester did not agree to a move to another
+    kind of institution, so it stays with this one. No personal data: staff read it in the workspace."""
+    parts = []
+    for lang in ("zh", "en"):
+        with force_locale(lang):
+            parts.append("\n".join(str(line) for line in (
+                _("The requester of %(number)s did not agree that it goes to another kind of institution: it "
+                  "stays with %(institution)s, on a new service clock.", number=request.tracking_number,
+                  institution=institution.name(lang)),
+                _("Read it in the staff workspace: %(url)s", url=f"{site_url}/{lang}/staff/requests/{request.id}"),
+            )))
+    with force_locale("zh"):
+        subject = _("Request %(number)s stays with you", number=request.tracking_number)
     return subject, "\n\n----\n\n".join(parts)
 
 

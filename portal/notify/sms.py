@@ -157,9 +157,21 @@ class TencentSms:
 
 
 def template_codes(text):
-    """SMS_TEMPLATE_CODES, `received=SMS_1,message=SMS_2,…`: the provider's code for each template."""
+    """SMS_TEMPLATE_CODES, `received@2=SMS_1,message@2=SMS_2,…`: the provider's code for each
+    template revision, keyed `name@revision` (a name without `@` is its first revision, the form
+    this setting had before templates had revisions)."""
     pairs = (item.split("=", 1) for item in text.split(",") if "=" in item)
-    return {name.strip(): code.strip() for name, code in pairs}
+    codes = {}
+    for key, code in pairs:
+        key = key.strip()
+        codes[key if "@" in key else f"{key}@1"] = code.strip()
+    return codes
+
+
+def current_codes(text):
+    """{template name: the provider's code for its current revision}, for the templates that have one."""
+    codes = template_codes(text)
+    return {name: codes[t.key] for name, t in sms_texts.TEMPLATES.items() if t.key in codes}
 
 
 def channel_from_config(config):

@@ -11,6 +11,13 @@ Providers reject templates with marketing or legal-service words (法律维权, 
 promotion, …) and links passed as variables: the texts say only the portal's name (the signature,
 added by the provider), the tracking number, what happened and the fixed tracking page address.
 The private status link never goes by SMS.
+
+Each template has a revision: a text changed by a single character is a new template for the
+provider, approved anew under a new code. docs/sms-templates.md is the registry of what to
+register (every revision, the current ones and the superseded, and why they changed);
+tests/test_sms_registry.py fails when a text here and its registered revision differ, and the
+portal refuses to start with a provider whose SMS_TEMPLATE_CODES has no code for a template's
+current revision (`answered@3=SMS_…`).
 """
 
 from dataclasses import dataclass
@@ -19,49 +26,56 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class SmsTemplate:
     name: str
+    revision: int  # raised with every change of either text (docs/sms-templates.md)
     params: tuple  # parameter names, in the order Tencent Cloud's numbered variables take them
     zh: str
     en: str
+
+    @property
+    def key(self):
+        """How SMS_TEMPLATE_CODES names this revision: `answered@3`."""
+        return f"{self.name}@{self.revision}"
 
     def text(self, lang):
         return self.zh if lang == "zh" else self.en
 
 
+# The tracking page asks for the last six digits of the phone (portal/requests/tracking.py DIGITS).
 TEMPLATES = {t.name: t for t in (
-    SmsTemplate("received", ("number",),
-                "您的服务申请已收到，编号${number}。凭编号和手机号后四位在{track}查看进度。",
-                "We have received your request ${number}. Follow it at {track} (number and last 4 "
+    SmsTemplate("received", 3, ("number",),
+                "您的服务申请已收到，编号${number}。凭编号和手机号后六位在{track}查看进度。",
+                "We have received your request ${number}. Follow it at {track} (number and last 6 "
                 "digits of your phone)."),
-    SmsTemplate("message", ("number",),
-                "您的服务申请${number}有一条新消息，请凭编号和手机号后四位在{track}查看。",
-                "New message on your request ${number}. Read it at {track} (number and last 4 digits "
+    SmsTemplate("message", 3, ("number",),
+                "您的服务申请${number}有一条新消息，请凭编号和手机号后六位在{track}查看。",
+                "New message on your request ${number}. Read it at {track} (number and last 6 digits "
                 "of your phone)."),
-    SmsTemplate("answered", ("number",),
-                "您的服务申请${number}已答复，请凭编号和手机号后四位在{track}查看并评价。",
+    SmsTemplate("answered", 3, ("number",),
+                "您的服务申请${number}已答复，请凭编号和手机号后六位在{track}查看并评价。",
                 "Your request ${number} has been answered. Read and rate it at {track} (number and "
-                "last 4 digits of your phone)."),
-    SmsTemplate("closed", ("number",),
-                "您的服务申请${number}已办结，请凭编号和手机号后四位在{track}查看并评价。",
+                "last 6 digits of your phone)."),
+    SmsTemplate("closed", 3, ("number",),
+                "您的服务申请${number}已办结，请凭编号和手机号后六位在{track}查看并评价。",
                 "Your request ${number} has been closed. See and rate it at {track} (number and last "
-                "4 digits of your phone)."),
+                "6 digits of your phone)."),
     # A move to another kind of institution waits for the requester's consent on the status page.
-    SmsTemplate("consent", ("number",),
-                "您的服务申请${number}拟转给另一类机构办理，需要您同意，请凭编号和手机号后四位在{track}查看并确认。",
+    SmsTemplate("consent", 2, ("number",),
+                "您的服务申请${number}拟转给另一类机构办理，需要您同意，请凭编号和手机号后六位在{track}查看并确认。",
                 "Your request ${number} would go to another kind of institution and needs your consent. "
-                "See it at {track} (number and last 4 digits of your phone)."),
+                "See it at {track} (number and last 6 digits of your phone)."),
     # Events (portal/events): the registration number only; the private link goes by e-mail.
-    SmsTemplate("event-registered", ("number",),
+    SmsTemplate("event-registered", 1, ("number",),
                 "您已报名活动，报名号${number}。查看或取消报名，请用确认邮件中的链接。",
                 "You are registered for the event, number ${number}. To see or cancel it, use the link in "
                 "the confirmation e-mail."),
-    SmsTemplate("event-waiting", ("number",),
+    SmsTemplate("event-waiting", 1, ("number",),
                 "活动名额已满，您已进入候补名单，报名号${number}。有空位时会通知您。",
                 "The event is full: you are on the waiting list, number ${number}. We will tell you when a "
                 "place comes free."),
-    SmsTemplate("event-promoted", ("number",),
+    SmsTemplate("event-promoted", 1, ("number",),
                 "有空位了：您的候补报名${number}已确认，请按时参加。",
                 "A place came free: your registration ${number} is now confirmed."),
-    SmsTemplate("event-reminder", ("number",),
+    SmsTemplate("event-reminder", 1, ("number",),
                 "提醒：您报名的活动（报名号${number}）明天举行，时间和地点见确认邮件。",
                 "Reminder: the event you registered for (number ${number}) is tomorrow; the time and place "
                 "are in the confirmation e-mail."),

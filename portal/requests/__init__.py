@@ -1,7 +1,11 @@
 """Assistance requests: forms, validators, uploads, the submission service and tracking."""
 
+from flask import current_app
 from wtforms.fields.core import UnboundField
 
+from portal import tasks
+from portal.requests import drafts
+from portal.requests.cli import requests_group
 from portal.vocab import EVENT_LABELS, STATUS_LABELS
 
 
@@ -24,8 +28,15 @@ def detail_labels():
     return table
 
 
+def discard_unsent_drafts():
+    """The check page's drafts never sent within drafts.DRAFT_HOURS: their documents are removed."""
+    return drafts.discard_expired(current_app.config["UPLOAD_DIR"])
+
+
 def init_app(app):
     app.extensions["request_detail_labels"] = detail_labels()
+    tasks.every(app, "discard unsent request drafts", 3600, discard_unsent_drafts)
+    app.cli.add_command(requests_group)
 
     @app.context_processor
     def request_labels():

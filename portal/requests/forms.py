@@ -67,13 +67,22 @@ class RequestForm(FlaskForm):
                                                "any deadline. 20 to 3,000 characters."))
     attachments = MultipleFileField(_l("Documents (optional)"),
                                     description=_l("Up to 5 files, PDF, JPEG or PNG, each at most 10 MB."))
-    consent = BooleanField(_l("I agree that this request and my contact details are passed to the service "
-                              "institution that handles it, as the privacy notice explains."),
+    # The portal's own use (the privacy notice). Passing the request on is a separate consent (PIPL
+    # art. 23), given on the check page where the receiving institution is named.
+    consent = BooleanField(_l("I agree that the portal keeps this request and my contact details to pass it to the "
+                              "service institution that handles it, as the privacy notice explains. I am asked "
+                              "separately on the next page, where that institution is named."),
                            validators=[DataRequired(_l("We can only pass on your request with your agreement."))])
     # Separate from the consent above and unticked: SMS are sent only to those who ask for them.
     sms_consent = BooleanField(_l("Send me SMS about this request to the mobile number above: when it is "
                                   "received, when an institution writes and when it is answered or closed. "
                                   "I can stop them on the request's status page."))
+    # The check page: the draft that keeps the documents and the routing decision it named
+    # (portal/requests/drafts.py), the institution named, and the separate consent to it, asked there.
+    draft = HiddenField()
+    recipient = HiddenField()  # the institution the check page named; "Send" finds the same or asks again
+    recipient_consent = BooleanField(_l("I agree that this institution receives my request and contact details, "
+                                        "to handle this request"))
     # Hidden from people (CSS and aria-hidden); a bot that fills every field is refused.
     website = LineField(_l("Leave this field empty"), validators=[honeypot_check])
 
@@ -193,7 +202,8 @@ class StopSmsForm(FlaskForm):
 
 
 class ConsentMoveForm(FlaskForm):
-    """The status page's "I agree" to a move to another kind of institution: a POST with its CSRF token."""
+    """The status page's "I agree" or "I do not agree" to a move to another kind of institution: a
+    POST with its CSRF token and the button pressed."""
 
 
 class RequesterMessageForm(FlaskForm):

@@ -28,10 +28,12 @@ def find_by_form_token(form_token):
 
 
 def submit(values, details, uploads, *, request_type, lang, privacy_version, upload_dir, status_url_for, site_url,
-           sms_signature=""):
-    """Save a valid submission; returns (request, created). A repeated form token returns the
-    request the first submission created (the unique form_token column decides, so two
-    submissions racing each other also end as one). Files are removed if the transaction fails."""
+           sms_signature="", decision=None):
+    """Save a valid submission; returns (request, created). `decision` is the routing decision the
+    check page named and the requester agreed to (their consent's version in the "received" event);
+    None routes it now. A repeated form token returns the request the first submission created (the
+    unique form_token column decides, so two submissions racing each other also end as one). Files
+    are removed if the transaction fails."""
     stored = []
     try:
         for upload in uploads:
@@ -45,9 +47,12 @@ def submit(values, details, uploads, *, request_type, lang, privacy_version, upl
         for upload, stored_name in stored:
             db.session.add(Attachment(request=request, stored_name=stored_name, original_name=upload.original_name,
                                       content_type=upload.content_type, size=len(upload.data)))
-        db.session.add(AuditEvent(request=request, actor="requester", action="received", public=True,
-                                  after={"type": request_type, "attachments": len(stored)}))
-        assignment.place(request, assignment.assign(request), actor="routing", site_url=site_url, first=True)
+        received = {"type": request_type, "attachments": len(stored)}
+        if decision is not None:  # the separate consent to the institution the check page named
+            received.update(recipient=decision.institution_id, recipient_consent_version=privacy_version)
+        db.session.add(AuditEvent(request=request, actor="requester", action="received", public=True, after=received))
+        assignment.place(request, decision or assignment.assign(request), actor="routing", site_url=site_url,
+                         first=True)
         if request.email:
             subject, body = messages.acknowledgement(request, status_url_for(request))
             db.session.add(OutboxMessage(request_id=request.id, purpose="acknowledgement",

@@ -1,16 +1,18 @@
 """/<lang>/requests/…: choose a type, fill the form, see the status, look a request up."""
 
 
-from flask import Blueprint, abort, current_app, g, redirect, render_template, request
+from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
+from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from portal.content import current_catalog, privacy_version
 from portal.db import db
 from portal.institutions import assignment
+from portal.institutions.routing import RequestFacts
 from portal.limits import configured, limiter
 from portal.models import AssistanceRequest, Institution
-from portal.requests import service, tracking
+from portal.requests import drafts, service, tracking
 from portal.requests.forms import FORMS, ConsentMoveForm, RequesterMessageForm, StopSmsForm, own_fields
 from portal.requests.uploads import MAX_BYTES, MAX_FILES, UploadRefused, check_uploads
 from portal.validators import has_unreadable_characters, is_token
@@ -35,6 +37,9 @@ UPLOAD_MESSAGES = {
 @bp.route("/new", methods=["GET", "POST"])
 @limiter.limit(configured("SUBMIT_RATE_LIMIT"), methods=["POST"])
 def new():
+    """The form, then "check your answers" (nothing saved yet), then "send". The step is the button
+    pressed: none (the form's own button) checks, "change" goes back to the form with every answer
+    and document kept, "send" saves the request once."""
     request_type = request.args.get("type")
     if request_type not in FORMS:
         guides_by_type = {}
@@ -47,42 +52,193 @@ def new():
         form.applicant_kind.data = "school"
     prefilled = request.method == "GET" and prefill(form, request.args)
     form.ensure_form_token()
-    upload_error, files_dropped = None, False
-    if form.validate_on_submit():
-        try:
-            uploads = check_uploads(request.files.getlist(form.attachments.name))
-        except UploadRefused as refused:
-            upload_error = UPLOAD_MESSAGES[refused.reason](refused.name)
-            form.attachments.errors = [upload_error]
-        else:
-            values = {name: form[name].data if name in form else "" for name in (
-                "form_token", "applicant_kind", "organisation", "credit_code", "contact_name", "phone", "email",
-                "county", "industry", "description")}
-            values["credit_code"] = values["credit_code"] or None
-            values["sms_consent_version"] = privacy_version(g.lang) if form.sms_consent.data else None
-            details = {name: _plain(form[name].data) for name in own_fields(form)}
-            try:
-                saved, _created = service.submit(
-                    values, details, uploads, request_type=request_type, lang=g.lang,
-                    privacy_version=privacy_version(g.lang), upload_dir=current_app.config["UPLOAD_DIR"],
-                    status_url_for=lambda req: status_url(req, external=True),
-                    site_url=current_app.config["SITE_URL"], sms_signature=current_app.config["SMS_SIGN_NAME"])
-            except OSError as error:
-                # Upload storage full, read-only or gone: submit() saved nothing and removed its
-                # files. Say so and give the form back with everything typed still in it.
-                current_app.logger.error("upload storage failed: %s", type(error).__name__)
-                form.attachments.errors = [_("Your attachments could not be stored just now, so nothing was "
-                                             "saved. Please try again later, or send the form without "
-                                             "attachments.")]
-                return private((render_form(request_type, form, files_dropped=True), 503))
-            return redirect(status_url(saved) + "?submitted=1", code=303)
-    if request.method == "POST":
-        files_dropped = any(f.filename for f in request.files.getlist(form.attachments.name))
     if prefilled:
         return private(render_form(request_type, form))  # not the shared blank page: it holds their text
     if request.method == "GET":
         return private(blank_form(request_type, form))
-    return private((render_form(request_type, form, files_dropped), 400))
+    step = request.form.get("step", "")
+    draft = _draft(form, request_type)
+    if step == "change":  # back to the form; nothing is checked or saved on the way
+        return private(render_form(request_type, form, draft=draft))
+    if not form.validate_on_submit():
+        # (From "send" too: answers changed on the way, and the form shows what is wrong.)
+        dropped = any(f.filename for f in request.files.getlist(form.attachments.name))
+        return private((render_form(request_type, form, dropped, draft=draft), 400))
+    if step == "send":
+        return send(request_type, form, draft)
+    return check(request_type, form, draft)
+
+
+def _draft(form, request_type):
+    if not form.draft.data:
+        return None
+    found = drafts.load(current_app.config["UPLOAD_DIR"], form.draft.data, form_token=form.form_token.data,
+                        request_type=request_type)
+    form.draft.data = found.token if found else ""
+    return found
+
+
+def _values(form):
+    values = {name: form[name].data if name in form else "" for name in (
+        "form_token", "applicant_kind", "organisation", "credit_code", "contact_name", "phone", "email",
+        "county", "industry", "description")}
+    values["credit_code"] = values["credit_code"] or None
+    return values
+
+
+def check(request_type, form, draft, notice=None, code=200):
+    """Keep the new documents with the draft and show what will be sent and to whom. A draft is
+    made only for documents: without any, nothing is written anywhere (a full upload store still
+    lets such requests through), and "Send" routes again and compares with the institution named."""
+    try:
+        uploads = check_uploads(request.files.getlist(form.attachments.name))
+    except UploadRefused as refused:
+        form.attachments.errors = [UPLOAD_MESSAGES[refused.reason](refused.name)]
+        return private((render_form(request_type, form, files_dropped=True, draft=draft), 400))
+    decision = route(request_type, form)  # first: a database that is down leaves no draft behind
+    created = None
+    try:
+        if draft is not None and request.form.get("discard_files"):
+            drafts.remove_files(draft)
+        if draft is None and uploads:
+            draft = created = drafts.create(current_app.config["UPLOAD_DIR"], form_token=form.form_token.data,
+                                            request_type=request_type)
+        if uploads:
+            drafts.add_uploads(draft, uploads)
+        if draft is not None:
+            drafts.set_decision(draft, decision)
+    except (UploadRefused, OSError) as failure:
+        if created is not None:  # a draft made for these documents goes with them
+            drafts.discard(created)
+            draft = None
+        if isinstance(failure, OSError):
+            current_app.logger.error("draft storage failed: %s", type(failure).__name__)
+            form.attachments.errors = [_("Your attachments could not be stored just now, so nothing was "
+                                         "saved. Please try again later, or send the form without attachments.")]
+            return private((render_form(request_type, form, files_dropped=True, draft=draft), 503))
+        form.attachments.errors = [UPLOAD_MESSAGES[failure.reason](failure.name)]
+        return private((render_form(request_type, form, files_dropped=True, draft=draft), 400))
+    form.draft.data = draft.token if draft else ""
+    form.recipient.data = str(decision.institution_id) if decision else ""
+    return private((render_check(request_type, form, draft, decision, notice), code))
+
+
+def route(request_type, form):
+    """The routing decision for the answers, as the check page names it (nothing is saved)."""
+    values = _values(form)
+    return assignment.assign(RequestFacts(request_type, values["county"], values["industry"]))
+
+
+def render_check(request_type, form, draft, decision, notice=None):
+    recipient = db.session.get(Institution, decision.institution_id) if decision else None
+    if recipient is not None:
+        form.recipient_consent.label.text = _("I agree that %(institution)s receives my request, my documents and "
+                                              "my contact details, to handle this request",
+                                              institution=recipient.name(g.lang))
+    return render_template("requests/check.html", form=form, request_type=request_type,
+                           type_label=REQUEST_TYPES[request_type], answers=answer_rows(form),
+                           hidden=hidden_answers(form), files=draft.files if draft else [], recipient=recipient,
+                           recipient_kind=INSTITUTION_KINDS.get(recipient.kind) if recipient else None,
+                           notice=notice)
+
+
+def send(request_type, form, draft):
+    """Save the request the check page showed, with the institution it named. A second press of
+    "Send" (or two at once) finds the request the first one saved."""
+    existing = service.find_by_form_token(form.form_token.data)
+    if existing is not None:
+        return redirect(status_url(existing) + "?submitted=1", code=303)
+    uploads = drafts.uploads(draft) if draft else []
+    if uploads is None or (draft is None and request.form.get("draft")):
+        # Kept too long (or removed meanwhile): check again; the documents must be chosen again.
+        form.recipient_consent.data = False
+        return check(request_type, form, None, code=409, notice=_(
+            "Documents are kept for %(hours)s hours only, so any you attached are no longer kept. Choose them "
+            "again with “Change”, or send without them.", hours=drafts.DRAFT_HOURS))
+    # The institution the page named: the draft's decision, or (without documents) routing again.
+    decision = draft.decision if draft else route(request_type, form)
+    recipient = db.session.get(Institution, decision.institution_id) if decision else None
+    named = str(decision.institution_id) if decision else ""
+    if form.recipient.data != named or (recipient is not None and not recipient.active):
+        form.recipient_consent.data = False
+        return check(request_type, form, draft, code=409, notice=_(
+            "The institution that would receive your request has changed since the page was shown. Check who "
+            "would receive it now."))
+    if not form.recipient_consent.data:
+        form.recipient_consent.errors = [_("Your request is sent only if you agree that this institution "
+                                           "receives it. If you do not, nothing is sent.")]
+        return private((render_check(request_type, form, draft, decision), 400))
+    values = _values(form)
+    values["sms_consent_version"] = privacy_version(g.lang) if form.sms_consent.data else None
+    details = {name: _plain(form[name].data) for name in own_fields(form)}
+    try:
+        saved, _created = service.submit(
+            values, details, uploads, request_type=request_type, lang=g.lang,
+            privacy_version=privacy_version(g.lang), upload_dir=current_app.config["UPLOAD_DIR"],
+            status_url_for=lambda req: status_url(req, external=True), decision=decision,
+            site_url=current_app.config["SITE_URL"], sms_signature=current_app.config["SMS_SIGN_NAME"])
+    except OSError as error:
+        # Upload storage full, read-only or gone: submit() saved nothing and removed its files; the
+        # draft keeps the documents, so "Send" can simply be pressed again.
+        current_app.logger.error("upload storage failed: %s", type(error).__name__)
+        form.recipient_consent.errors = [_("Your attachments could not be stored just now, so nothing was "
+                                           "saved. Please try again later, or send without attachments.")]
+        return private((render_check(request_type, form, draft, decision), 503))
+    if draft is not None:
+        drafts.discard(draft)
+    return redirect(status_url(saved) + "?submitted=1", code=303)
+
+
+# Fields the check page does not list as answers: tokens, the honeypot, the consents it asks or
+# shows in their own place, and the documents (listed by name).
+NOT_ANSWERS = frozenset({"csrf_token", "form_token", "draft", "recipient", "website", "consent",
+                         "recipient_consent", "attachments"})
+
+
+def answer_rows(form):
+    """[(field id, label, the answer as words)] in the form's order, for the check page."""
+    rows = []
+    for field in form:
+        if field.name in NOT_ANSWERS:
+            continue
+        if field.type in ("RadioField", "SelectField"):
+            text = str(_labels(field).get(field.data, "")) if field.data else ""
+        elif field.type == "MultiCheckboxField":
+            labels = _labels(field)
+            text = ("、" if g.lang == "zh" else ", ").join(str(labels.get(value, value)) for value in field.data or [])
+        elif field.type == "BooleanField":
+            text = _("Yes") if field.data else _("No")
+        elif field.type == "DateField":
+            text = format_date(field.data, "long") if field.data else ""
+        else:
+            text = "" if field.data is None else str(field.data)
+        # The SMS consent's label is the whole promise; as a question, its short name.
+        label = _("SMS about this request") if field.name == "sms_consent" else field.label.text
+        rows.append((field.id, label, text))
+    return rows
+
+
+def _labels(field):
+    return {choice.value: choice.label for choice in field.choices}
+
+
+def hidden_answers(form):
+    """[(name, value)]: every answer as the check page carries it back, to be validated again."""
+    pairs = []
+    for field in form:
+        if field.name in ("csrf_token", "form_token", "draft", "recipient", "website", "recipient_consent",
+                          "attachments"):
+            continue
+        if field.type == "MultiCheckboxField":
+            pairs.extend((field.name, value) for value in field.data or [])
+        elif field.type == "BooleanField":
+            if field.data:
+                pairs.append((field.name, "y"))
+        elif field.type in ("RadioField", "SelectField"):
+            pairs.append((field.name, field.data or ""))
+        else:
+            pairs.append((field.name, field._value()))
+    return pairs
 
 
 def prefill(form, args):
@@ -101,11 +257,12 @@ def prefill(form, args):
     return bool(description) or has_industry
 
 
-def render_form(request_type, form, files_dropped=False):
+def render_form(request_type, form, files_dropped=False, draft=None):
     guides = [p for p in current_catalog().guides(g.lang) if p.request_type == request_type]
     return render_template("requests/form.html", form=form, request_type=request_type,
                            type_label=REQUEST_TYPES[request_type], own_fields=own_fields(form),
-                           files_dropped=files_dropped, guides=guides)
+                           files_dropped=files_dropped, guides=guides,
+                           kept_files=draft.files if draft else [])
 
 
 CSRF_SLOT, FORM_SLOT = "\x00csrf\x00", "\x00form\x00"
@@ -192,16 +349,17 @@ def message(token):
 
 @bp.route("/status/<token>/consent-move", methods=["GET", "POST"])
 def consent_move(token):
-    """The requester agrees that the request goes to the other kind of institution staff chose; it
-    is placed there now, with the consent's version on the timeline. A GET changes nothing."""
+    """The requester agrees that the request goes to the other kind of institution staff chose (it
+    is placed there now), or does not ("answer" = "no": it stays with the institution that has it);
+    either way the answer and the consent text's version are on the timeline. A GET changes nothing."""
     if request.method == "GET":
         return redirect(status_url(_by_status_token(token)), code=303)
     req = _by_status_token(token, for_update=True)
     if not ConsentMoveForm().validate_on_submit():
         abort(400)
     if req.pending_move and req.anonymized_at is None:
-        assignment.consented_move(req, consent_version=privacy_version(req.lang),
-                                  site_url=current_app.config["SITE_URL"])
+        answer = assignment.refused_move if request.form.get("answer") == "no" else assignment.consented_move
+        answer(req, consent_version=privacy_version(req.lang), site_url=current_app.config["SITE_URL"])
         db.session.commit()
     return redirect(status_url(req), code=303)
 
@@ -224,9 +382,9 @@ def stop_sms(token):
 @bp.route("/track", methods=["GET", "POST"])
 @limiter.limit(configured("TRACK_RATE_LIMIT"), methods=["POST"])
 def track():
-    number = (request.form.get("number") or "").strip().upper()[:20]
+    number = _tracking_number(request.form.get("number"))
     digits = (request.form.get("digits") or "").strip()[:tracking.DIGITS]
-    if has_unreadable_characters(number) or has_unreadable_characters(digits):
+    if has_unreadable_characters(digits):
         number, digits = "", ""  # PostgreSQL refuses NUL in a query; such a number matches nothing anyway
     not_found = False
     if request.method == "POST":
@@ -235,6 +393,34 @@ def track():
         if req is not None:
             return redirect(status_url(req), code=303)
         not_found = True
-    return private((render_template("requests/track.html", number=number, not_found=not_found,
-                                    digits=tracking.DIGITS, misses=tracking.MAX_MISSES,
-                                    hours=tracking.LOCK_MINUTES // 60), 404 if not_found else 200))
+    return private((track_page(number=number, not_found=not_found), 404 if not_found else 200))
+
+
+@bp.route("/track/email", methods=["GET", "POST"])
+@limiter.limit(configured("TRACK_RATE_LIMIT"), methods=["POST"])
+def track_email():
+    """For a request given with an e-mail address: the number and that address send its status link
+    there (never shown here). The answer is the same whatever matched; a GET shows the page. (CSRF:
+    the app-wide CSRFProtect, as for the other tracking form.)"""
+    if request.method == "GET":
+        return redirect(url_for("requests.track"), code=303)
+    number = _tracking_number(request.form.get("number"))
+    email = (request.form.get("email") or "").strip()[:254]
+    if has_unreadable_characters(email):
+        number, email = "", ""
+    if number and email:
+        tracking.send_link(number, email)
+        return redirect(url_for("requests.track", sent="email"), code=303)  # nothing personal in the address
+    return private((track_page(email_number=number, email_missing=True), 400))
+
+
+def _tracking_number(value):
+    number = (value or "").strip().upper()[:20]
+    return "" if has_unreadable_characters(number) else number
+
+
+def track_page(number="", not_found=False, email_number="", email_missing=False):
+    return render_template("requests/track.html", number=number, not_found=not_found, digits=tracking.DIGITS,
+                           misses=tracking.MAX_MISSES, hours=tracking.LOCK_MINUTES // 60,
+                           email_number=email_number, email_missing=email_missing,
+                           link_sent=request.args.get("sent") == "email", link_minutes=tracking.LINK_MINUTES)

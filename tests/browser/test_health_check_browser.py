@@ -6,7 +6,7 @@ import re
 import pytest
 
 from tests.browser.conftest import run_axe
-from tests.browser.test_requests_browser import tab_to
+from tests.browser.test_requests_browser import check_and_send, tab_to
 from tests.test_health_check import PAGES
 
 ANSWERS = PAGES  # per page, in order: question id -> the answer (a list for tick boxes)
@@ -122,8 +122,7 @@ def test_a_prefilled_request_sent_from_the_result(page):
     page.locator("#county").select_option("wuyi")
     page.locator("input[name='subject'][value='trademark']").check()
     page.locator("#consent").check()
-    page.get_by_role("button", name="Send my request").click()
-    page.wait_for_url(re.compile(r".*/requests/status/[\w-]+\?submitted=1"))
+    check_and_send(page, "en")
     assert re.search(r"HS\d{4}-\d{6}", page.locator(".tracking-number").inner_text())
     assert "Trademark registration or geographical indication" in page.locator("main").inner_text()
     page.goto(result_url)  # the saved link still shows the result

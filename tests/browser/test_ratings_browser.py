@@ -80,7 +80,7 @@ def test_the_consent_to_a_move_to_a_bank(browser, server, lang):
     box = requester.locator("section[aria-labelledby=consent-title]")
     assert box.count() == 1 and ("Example Bank A" in box.inner_text() or "示例银行甲" in box.inner_text())
     assert run_axe(requester) == []
-    box.locator("button[type=submit]").click()
+    box.locator("button[value=yes]").click()  # "I agree" (beside it, "I do not agree")
     requester.wait_for_load_state()
     assert requester.locator("section[aria-labelledby=consent-title]").count() == 0
     assert run_axe(requester) == []

@@ -1,5 +1,6 @@
-"""Assistance requests in a real browser: every type submitted, one by keyboard alone, with
-axe on the form, its error state, the status page and the tracking page."""
+"""Assistance requests in a real browser: every type submitted through the check page, one by
+keyboard alone, with axe on the form, its error state, the check page, the status page and the
+tracking page."""
 
 import re
 
@@ -32,13 +33,26 @@ def fill(page, request_type):
     page.locator("#consent").check()
 
 
+CONTINUE = {"zh": "下一步：核对回答", "en": "Continue: check your answers"}
+SEND = {"zh": "提交申请", "en": "Send my request"}
+
+
+def check_and_send(page, lang):
+    """The form's button, then on the check page the consent to the named institution and Send."""
+    page.get_by_role("button", name=CONTINUE[lang]).click()
+    page.locator("#recipient_consent").wait_for()
+    page.wait_for_load_state("networkidle")  # the icon too: leaving earlier would abort it
+    page.locator("#recipient_consent").check()
+    page.get_by_role("button", name=SEND[lang]).click()
+    page.wait_for_url(re.compile(r".*/requests/status/[\w-]+\?submitted=1"))
+
+
 @pytest.mark.parametrize("request_type", sorted(TYPE_FIELDS))
 def test_every_request_type_can_be_submitted(page, request_type):
     lang = "en" if request_type in ("school-visit", "overseas-risk") else "zh"
     page.goto(f"/{lang}/requests/new?type={request_type}")
     fill(page, request_type)
-    page.get_by_role("button", name="提交申请" if lang == "zh" else "Send my request").click()
-    page.wait_for_url(re.compile(r".*/requests/status/[\w-]+\?submitted=1"))
+    check_and_send(page, lang)
     assert re.search(r"HS\d{4}-\d{6}", page.locator(".tracking-number").inner_text())
 
 
@@ -81,6 +95,14 @@ def test_a_request_by_keyboard_alone_then_tracked(page):
     assert page.evaluate("[document.activeElement.id, document.activeElement.checked]") == ["sms_consent", False]
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.type") == "submit"
+    page.keyboard.press("Enter")
+    # The check page, by keyboard too: the consent to the named institution, then Send.
+    page.locator("#recipient_consent").wait_for()
+    page.wait_for_load_state("networkidle")
+    tab_to(page, "recipient_consent", limit=80)
+    page.keyboard.press("Space")
+    page.keyboard.press("Tab")
+    assert page.evaluate("[document.activeElement.type, document.activeElement.value]") == ["submit", "send"]
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r".*/requests/status/[\w-]+\?submitted=1"))
     number = re.search(r"HS\d{4}-\d{6}", page.locator(".tracking-number").inner_text()).group(0)

@@ -1,5 +1,6 @@
 """The tokens a page's forms carry, scraped as a browser would submit them, and a valid request."""
 
+import html
 import re
 
 # Flask-WTF's hidden field as the portal's forms render it.
@@ -28,3 +29,34 @@ def form_tokens(html):
     csrf, form = CSRF.search(html), FORM_TOKEN.search(html)
     assert csrf and form, "not the request form (no csrf_token or form_token):\n" + html[:500]
     return {"csrf_token": csrf.group(1), "form_token": form.group(1)}
+
+
+_HIDDEN_INPUT = re.compile(r'<input[^>]*type="hidden"[^>]*>')
+_NAME = re.compile(r'name="([^"]+)"')
+_ANY_VALUE = re.compile(r'value="([^"]*)"')
+
+
+def hidden_fields(page):
+    """[(name, value)] of every hidden input on the page, unescaped, in order (a name may repeat)."""
+    found = []
+    for tag in _HIDDEN_INPUT.findall(page):
+        name, value = _NAME.search(tag), _ANY_VALUE.search(tag)
+        if name:
+            found.append((html.unescape(name.group(1)), html.unescape(value.group(1)) if value else ""))
+    return found
+
+
+def check_page_fields(page, step="send", recipient_consent=True):
+    """What the check page's form posts when its button `step` is pressed (and the consent ticked):
+    {name: value or [values]}."""
+    assert 'value="send"' in page, "not the check page:\n" + page[:500]
+    fields = {}
+    for name, value in hidden_fields(page):
+        if name in fields:
+            fields[name] = [*(fields[name] if isinstance(fields[name], list) else [fields[name]]), value]
+        else:
+            fields[name] = value
+    fields["step"] = step
+    if recipient_consent:
+        fields["recipient_consent"] = "y"
+    return fields

@@ -76,3 +76,20 @@ def empty_schema(url):
             connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
     finally:
         engine.dispose()
+
+
+def seeded_app(url, instance, **settings):
+    """An app on `url`, its schema emptied, migrated and seeded with the demo data: what a test
+    module on PostgreSQL starts from (the caller disposes of its engine)."""
+    from portal import create_app  # noqa: PLC0415 (bench imports this module without the app)
+    from portal.config import ROOT  # noqa: PLC0415
+
+    empty_schema(url)
+    app = create_app({"TESTING": True, "CONTENT_DIR": ROOT / "content", "INSTANCE_DIR": instance,
+                      "SEARCH_INDEX_DIR": instance / "si", "DATABASE_URL": url,
+                      "SUBMIT_RATE_LIMIT": "10000 per hour", **settings})
+    runner = app.test_cli_runner()
+    for command in (["db", "upgrade"], ["seed", "demo"]):
+        result = runner.invoke(args=command)
+        assert result.exit_code == 0, result.output
+    return app
