@@ -438,3 +438,12 @@ def test_a_registrant_gets_a_copy_and_has_it_deleted_by_an_administrator(app, cl
         logged = json.dumps([e.after for e in db.session.scalars(select(AuditEvent).where(
             AuditEvent.action.like("requester-data-%")))], ensure_ascii=False)
         assert "registrant@example.com" not in logged.lower() and "EV-" in logged
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_school_visit_request_form_offers_the_scheduled_sessions(client, lang):
+    # A school asking for an expert visit can pick a slot of a published session instead.
+    school = client.get(f"/{lang}/requests/new?type=school-visit").get_data(as_text=True)
+    other = client.get(f"/{lang}/requests/new?type=general").get_data(as_text=True)
+    assert f"/{lang}/events?kind=school-activity" in school
+    assert "kind=school-activity" not in other
