@@ -147,6 +147,7 @@ def percentile(values, share):
 def run(name, database_url, args):
     instance = Path(tempfile.mkdtemp(prefix="bench-load-"))
     env = portal_env(instance, DATABASE_URL=database_url, PORTAL_SUBMIT_RATE_LIMIT="10000000 per hour",
+                     PORTAL_SEARCH_RATE_LIMIT="10000000 per hour",
                      GUNICORN_LOG_LEVEL="warning")
     for command in (["db", "upgrade"], ["seed", "demo"], ["search", "build"]):
         flask(env, *command, timeout=600)

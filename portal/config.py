@@ -70,6 +70,9 @@ def from_environment():
         "SUBMIT_RATE_LIMIT": _env("PORTAL_SUBMIT_RATE_LIMIT", "20 per hour"),
         # Per address, and loose: many people share one (CGNAT); each number has its own lockout.
         "TRACK_RATE_LIMIT": _env("PORTAL_TRACK_RATE_LIMIT", "30 per minute; 300 per hour"),
+        # Per address: a made-up query costs more than a guide page, so search is counted too
+        # (loose, as offices and mobile carriers share addresses).
+        "SEARCH_RATE_LIMIT": _env("PORTAL_SEARCH_RATE_LIMIT", "60 per minute; 600 per hour"),
         "MAIL_SERVER": _env("MAIL_SERVER", ""),
         "MAIL_PORT": _number("MAIL_PORT", 25, minimum=1, maximum=65535),
         "MAIL_USERNAME": _env("MAIL_USERNAME", ""),

@@ -24,6 +24,7 @@ from portal.search.indexer import CURRENT, INFO_FILE
 from portal.search.query import parse_query
 from portal.search.ranking import KIND_PRIOR, Ranker, read_postings, top
 from portal.search.snippets import best_snippet, mark
+from portal.search.spelling import Speller
 
 PER_PAGE = 10
 SPELLING_WORDS = 4      # misspelt words corrected per query
@@ -109,6 +110,9 @@ class _OpenIndex:
         self.prior = np.ones(size, dtype=np.float32)
         for kind, weight in KIND_PRIOR.items():
             self.prior[self.mask(S.KIND, kind)] = weight
+        # The spelling lexicon in memory, read in one walk: "did you mean" never reads the disk.
+        self.speller = Speller(((word.decode("utf-8"), info.weight()) for word, info in
+                                self.reader.iter_field(S.SPELLING)), SPELLING_LONGEST)
 
     def mask(self, field, value):
         found = self.masks.get((field, value))
@@ -203,10 +207,9 @@ class SearchIndex:
 
     @staticmethod
     def _suggestion(opened, text):
-        """The query with misspelt English words replaced by the nearest indexed word. Only words
-        of plausible length are corrected, and only the first few: Whoosh's corrector walks the
-        lexicon with an edit-distance automaton, and a 200-letter "word" took over a second."""
-        corrector = opened.searcher.corrector(S.SPELLING)
+        """The query with misspelt English words replaced by the nearest indexed word (the same
+        answer as Whoosh's corrector, from the build's lexicon in memory: spelling.py). Only words
+        of plausible length are corrected, and only the first few."""
         words = text.split(" ")
         changed, checked = False, 0
         for number, word in enumerate(words):
@@ -214,7 +217,7 @@ class SearchIndex:
             if checked < SPELLING_WORDS and 4 <= len(lower) <= SPELLING_LONGEST and lower.isascii() \
                     and lower.isalpha() and not opened.reader.frequency(S.SPELLING, lower):
                 checked += 1
-                suggestions = corrector.suggest(lower, limit=1, maxdist=2)
-                if suggestions:
-                    words[number], changed = suggestions[0], True
+                suggestion = opened.speller.suggest(lower)
+                if suggestion:
+                    words[number], changed = suggestion, True
         return " ".join(words) if changed else None

@@ -3,6 +3,7 @@
 from flask import Blueprint, Response, current_app, g, render_template, request, url_for
 
 from portal.i18n import other_language
+from portal.limits import configured, limiter
 from portal.search.service import SearchUnavailable, current_search
 from portal.vocab import AUDIENCES, KIND_LABELS, TOPICS
 
@@ -29,6 +30,7 @@ def _url_maker(query, filters):
 
 
 @bp.get("/search")
+@limiter.limit(configured("SEARCH_RATE_LIMIT"))
 def results():
     query = request.args.get("q", "")
     filters = {param: request.args.get(param) for param in FACET_PARAMS}
@@ -47,6 +49,14 @@ def results():
                            facet_labels=FACET_PARAMS, kind_labels=KIND_LABELS, topic_labels=TOPICS,
                            search_url=_url_maker(query[:200], filters),
                            unavailable=outcome is None), status
+
+
+@bp.errorhandler(429)
+def too_many_searches(_error):
+    """Over SEARCH_RATE_LIMIT: the search page says so, with what was typed still in the box."""
+    query = request.args.get("q", "")[:200]
+    html = render_template("search/results.html", outcome=None, query=query, filters={}, limited=True)
+    return html, 429, {"Retry-After": "60"}
 
 
 @bp.get("/opensearch.xml")
