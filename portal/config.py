@@ -67,6 +67,9 @@ def from_environment():
         "DATABASE_URL": _env("DATABASE_URL", ""),
         "RATELIMIT_STORAGE_URI": _env("RATELIMIT_STORAGE_URI", None),  # derived: a file in INSTANCE_DIR
         "ROUTING_CACHE_SECONDS": _number("PORTAL_ROUTING_CACHE_SECONDS", 5.0, float, minimum=0),
+        # The public pages computed from the database (service report, institutions directory) are
+        # served from each worker's memory for the rest of the current window (0: never kept).
+        "DB_PAGES_CACHE_SECONDS": _number("PORTAL_DB_PAGES_CACHE_SECONDS", 60, minimum=0),
         "SUBMIT_RATE_LIMIT": _env("PORTAL_SUBMIT_RATE_LIMIT", "20 per hour"),
         # Per address, and loose: many people share one (CGNAT); each number has its own lockout.
         "TRACK_RATE_LIMIT": _env("PORTAL_TRACK_RATE_LIMIT", "30 per minute; 300 per hour"),
