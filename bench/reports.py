@@ -16,7 +16,6 @@ change) on the same database, in the same run.
 import argparse
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -27,9 +26,9 @@ from unittest import mock
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.pages import load, start  # noqa: E402
+from bench.pages import load, start, start_checkout  # noqa: E402
 from tests.support.net import free_port  # noqa: E402
-from tests.support.server import flask, portal_env, start_gunicorn, stop, wait_for  # noqa: E402
+from tests.support.server import flask, portal_env, start_gunicorn, stop  # noqa: E402
 
 PATHS = ("/zh/service-report", "/zh/institutions")
 
@@ -64,16 +63,6 @@ def time_in_process(app, repeats=20):
                 rows = run()
             results[name] = ((time.perf_counter() - started) * 1000 / repeats, len(rows))
     return results
-
-
-def start_checkout(root, env, port, workers, log_path):
-    """gunicorn serving another checkout's code (its own folder first on the path)."""
-    env = {**env, "PORT": str(port), "WEB_CONCURRENCY": str(workers), "PYTHONPATH": str(root)}
-    with open(log_path, "wb") as out:
-        process = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", str(Path(root) / "gunicorn.conf.py"),
-                                    "wsgi:app"], cwd=root, env=env, stdout=out, stderr=subprocess.STDOUT)
-    wait_for(f"http://127.0.0.1:{port}/healthz", process, log_path)
-    return process
 
 
 def main():

@@ -8,9 +8,13 @@ A query with no hits is timed beside queries with hits (its "did you mean" is th
 target no dearer than a hit), and beside Whoosh's own corrector walking the on-disk lexicon.
 
     python bench/search.py [--documents 10000] [--procs 2] [--seconds 10] [--skip-http] [--index DIR]
+                           [--before /work/main]
 
 --index DIR keeps the built index there and reuses it on the next run (the build figure is then
-not measured).
+not measured). --before DIR also serves /search from another checkout (e.g. the main branch) on
+the same index, in the same run. Under HTTP: the rotating queries with each worker's results
+pages kept (the default), without them (PORTAL_SEARCH_PAGE_CACHE=0), and queries made unique
+by a number (never asked before, as an attacker would send).
 """
 
 import argparse
@@ -32,7 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.corpus import synthetic_entries  # noqa: E402
-from bench.pages import load, start  # noqa: E402
+from bench.pages import load, start, start_checkout  # noqa: E402
 from portal import create_app  # noqa: E402
 from portal.search.indexer import build_index  # noqa: E402
 from portal.search.service import SearchIndex  # noqa: E402
@@ -119,6 +123,10 @@ class WhooshSpeller:
         from portal.search import schema as S
 
         self.corrector = opened.searcher.corrector(S.SPELLING)
+        self.reader, self.field = opened.reader, S.SPELLING
+
+    def holds(self, word):
+        return bool(self.reader.frequency(self.field, word))
 
     def suggest(self, word):
         found = self.corrector.suggest(word, limit=1, maxdist=2)
@@ -136,6 +144,7 @@ def main():
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--skip-http", action="store_true")
     parser.add_argument("--index", type=Path, help="keep the index here and reuse it")
+    parser.add_argument("--before", type=Path, help="another checkout to serve /search from, in the same run")
     args = parser.parse_args()
     print(f"load average before: {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
 
@@ -207,24 +216,39 @@ def query_path(root):
     print("  target: a query with no hits no dearer than one with hits")
 
 
-def http(root, queries, args):
+def wrk_script(paths, unique=False):
     script = Path(tempfile.mkstemp(suffix=".lua")[1])
-    paths = [f"/{lang}/search?" + urllib.parse.urlencode({"q": query}) for query, lang in queries]
+    suffix = " .. '+' .. n" if unique else ""
     script.write_text("paths = {" + ",".join(f'"{p}"' for p in paths) + "}\nn = 0\n"
-                      "request = function() n = n + 1; return wrk.format('GET', paths[(n % #paths) + 1]) end\n"
+                      f"request = function() n = n + 1; return wrk.format('GET', paths[(n % #paths) + 1]{suffix}) end\n"
                       + (ROOT / "bench" / "percentiles.lua").read_text(), encoding="utf-8")
+    return script
+
+
+def http(root, queries, args):
+    paths = [f"/{lang}/search?" + urllib.parse.urlencode({"q": query}) for query, lang in queries]
+    rotating, unique = wrk_script(paths), wrk_script(paths, unique=True)
     workers = (os.cpu_count() or 1) * 2 + 1
     results = {}
     # The search limit is counted as in production, with a bound never reached.
     portal = {"PORTAL_SEARCH_INDEX_DIR": str(root), "PORTAL_SEARCH_RATE_LIMIT": "100000000 per hour"}
-    for name, spec, env in (("bare Flask /", "bench.bare_app:app", {}),
-                            ("portal /search (rotating queries)", "wsgi:app", portal)):
+    runs = [("bare Flask /", "bench.bare_app:app", {}, None)]
+    if args.before:
+        runs.append((f"{args.before} /search, rotating (before)", "before", portal, rotating))
+    runs += [("portal /search, rotating queries", "wsgi:app", portal, rotating),
+             ("portal /search, rotating, no pages kept", "wsgi:app", {**portal, "PORTAL_SEARCH_PAGE_CACHE": "0"},
+              rotating),
+             ("portal /search, every query new", "wsgi:app", portal, unique)]
+    for name, spec, env, script in runs:
         port = free_port()
         os.environ.update(env)
-        process = start(spec, port, workers)
+        if spec == "before":
+            process = start_checkout(args.before, os.environ, port, workers, Path(tempfile.mkstemp()[1]))
+        else:
+            process = start(spec, port, workers)
         try:
             url = f"http://127.0.0.1:{port}/"
-            if spec == "wsgi:app":
+            if script:
                 subprocess.run(["wrk", "-t", "2", "-c", "16", "-d", "3s", "-s", str(script), url], capture_output=True)
                 results[name] = run_wrk(url, args.seconds, script)
             else:
@@ -234,12 +258,14 @@ def http(root, queries, args):
             process.wait(timeout=20)
             for key in env:
                 os.environ.pop(key)
-    script.unlink()
+    rotating.unlink()
+    unique.unlink()
     base = results["bare Flask /"]["rps"]
     print(f"\nHTTP under gunicorn.conf.py ({workers} workers, wrk 2 threads x 16 connections, {args.seconds} s):")
     for name, row in results.items():
-        print(f"  {name:<40} {row['rps']:8.0f} req/s  p50 {row['p50']:6.1f}  p95 {row['p95']:6.1f} ms  "
+        print(f"  {name:<44} {row['rps']:8.0f} req/s  p50 {row['p50']:6.1f}  p95 {row['p95']:6.1f} ms  "
               f"errors {row['errors']}  ratio {row['rps'] / base:.0%}")
+    print("  target: /search >= 15 % of bare Flask")
 
 
 def run_wrk(url, seconds, script):

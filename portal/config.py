@@ -76,6 +76,8 @@ def from_environment():
         # Per address: a made-up query costs more than a guide page, so search is counted too
         # (loose, as offices and mobile carriers share addresses).
         "SEARCH_RATE_LIMIT": _env("PORTAL_SEARCH_RATE_LIMIT", "60 per minute; 600 per hour"),
+        # Results pages each worker keeps for searches asked again (until the index changes).
+        "SEARCH_PAGE_CACHE": _number("PORTAL_SEARCH_PAGE_CACHE", 256, minimum=0),
         "MAIL_SERVER": _env("MAIL_SERVER", ""),
         "MAIL_PORT": _number("MAIL_PORT", 25, minimum=1, maximum=65535),
         "MAIL_USERNAME": _env("MAIL_USERNAME", ""),

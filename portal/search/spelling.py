@@ -24,6 +24,7 @@ class Speller:
                 if word.isascii() and len(word) <= longest + MAX_DISTANCE]
         width = longest + MAX_DISTANCE
         self.words = [word for word, _frequency in kept]
+        self._held = frozenset(self.words)
         self.lengths = np.array([len(word) for word in self.words], dtype=np.int16)
         self.frequencies = np.array([frequency for _word, frequency in kept], dtype=np.float64)
         # One row of letter codes per word, padded with 0 (never equal to a typed letter).
@@ -32,6 +33,10 @@ class Speller:
             letters[row, :len(word)] = np.frombuffer(word.encode("ascii"), dtype=np.uint8)
         self.letters = letters
         self._cache = {}
+
+    def holds(self, word):
+        """Whether the lexicon has `word` (of at most `longest` letters): no disk read."""
+        return word in self._held
 
     def suggest(self, word):
         """The best indexed word within MAX_DISTANCE edits of `word` (an ASCII word the index does
