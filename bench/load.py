@@ -15,6 +15,7 @@ process's PSS at the sample where the sum peaked. Printed, never asserted; targe
 0 lost, PSS sum <= 250 MB with 4 workers.
 
     python bench/load.py [--seconds 60] [--clients 8] [--mix browse|attack|both] [--skip-postgres]
+                         [--before /work/main]
 """
 
 import argparse
@@ -35,6 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.intake import verify  # noqa: E402 (the same check as the intake benchmark)
+from bench.pages import start_checkout  # noqa: E402
 from tests.support import postgres  # noqa: E402
 from tests.support.forms import REQUEST_FIELDS, form_tokens  # noqa: E402
 from tests.support.net import free_port  # noqa: E402
@@ -172,7 +174,10 @@ def run(name, database_url, args, mix):
     for command in (["db", "upgrade"], ["seed", "demo"], ["search", "build"]):
         flask(env, *command, timeout=600)
     port = free_port()
-    server = start_gunicorn(env, port, instance / "gunicorn.log", workers=args.workers)
+    if args.before:
+        server = start_checkout(args.before, env, port, args.workers, instance / "gunicorn.log")
+    else:
+        server = start_gunicorn(env, port, instance / "gunicorn.log", workers=args.workers)
     peak = [0.0, 0.0, []]  # RSS sum, PSS sum, the processes at the PSS peak
     sampling = True
 
@@ -205,6 +210,8 @@ def run(name, database_url, args, mix):
     tokens = [t for r in results for t in r[2]]
     once, missing, duplicated, without = verify(env, tokens)
     total = sum(len(v) for v in latencies.values())
+    if args.before:
+        name += f" ({args.before})"
     print(f"\n{name}, {mix} mix: {args.workers} workers, {args.clients} clients, {elapsed:.0f} s, "
           f"{total / elapsed:.0f} requests/s ok ({sum(errors.values())} errors); "
           f"load average {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
@@ -229,6 +236,7 @@ def main():
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--mix", choices=(*MIXES, "both"), default="both")
+    parser.add_argument("--before", type=Path, help="serve another checkout's code instead (e.g. /work/main)")
     parser.add_argument("--skip-postgres", action="store_true")
     args = parser.parse_args()
     print(f"{os.cpu_count()} cores; the load generator runs on the same machine (its CPU is shared with the server); "
