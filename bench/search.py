@@ -145,6 +145,7 @@ def main():
     parser.add_argument("--skip-http", action="store_true")
     parser.add_argument("--index", type=Path, help="keep the index here and reuse it")
     parser.add_argument("--before", type=Path, help="another checkout to serve /search from, in the same run")
+    parser.add_argument("--warm", type=int, default=10, help="seconds of wrk before each /search measurement")
     args = parser.parse_args()
     print(f"load average before: {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
 
@@ -249,7 +250,9 @@ def http(root, queries, args):
         try:
             url = f"http://127.0.0.1:{port}/"
             if script:
-                subprocess.run(["wrk", "-t", "2", "-c", "16", "-d", "3s", "-s", str(script), url], capture_output=True)
+                # Warm-up: long enough for every worker to have seen each rotating query once or so.
+                subprocess.run(["wrk", "-t", "2", "-c", "16", "-d", f"{args.warm}s", "-s", str(script), url],
+                               capture_output=True)
                 results[name] = run_wrk(url, args.seconds, script)
             else:
                 results[name] = load(url, args.seconds, 16, 2)
