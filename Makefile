@@ -8,7 +8,7 @@ PORT ?= 8000
 export PORT
 
 .DEFAULT_GOAL := help
-.PHONY: bench-publishing scan bench-load lighthouse worker outbox-worker help run install dev-install translations compile-translations instance search-index check test test-fast lint bench bench-pages bench-search bench-intake clean
+.PHONY: bench-reports bench-publishing scan bench-load lighthouse worker outbox-worker help run install dev-install translations compile-translations instance search-index check test test-fast lint bench bench-pages bench-search bench-intake clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-22s %s\n", $$1, $$2}'
@@ -71,13 +71,16 @@ lint: dev-install ## ruff and the import contracts (both also run in make test)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports
 
-bench: bench-pages bench-search bench-intake bench-publishing ## Every benchmark
+bench: bench-pages bench-search bench-reports bench-intake bench-publishing ## Every benchmark
 
 bench-pages: install compile-translations ## Guide page vs bare Flask under gunicorn: requests/s, p50/p95
 	$(PY) bench/pages.py
 
 bench-search: install compile-translations ## 10,000 synthetic documents: index build, query latency, /search under gunicorn
 	$(PY) bench/search.py
+
+bench-reports: install compile-translations ## Service report and institutions directory under gunicorn: kept for the minute vs computed each time
+	$(PY) bench/reports.py
 
 bench-publishing: install compile-translations ## Publish → visible on this host and another (20 publishes); re-indexing one page at 10,000 documents
 	$(PY) bench/publishing.py

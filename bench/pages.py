@@ -30,6 +30,19 @@ def start(app_spec, port, workers):
     return start_gunicorn(env, port, workers=workers, app=app_spec, ready_path="/", seconds=30)
 
 
+def start_checkout(root, env, port, workers, log_path):
+    """gunicorn serving another checkout's code (e.g. the main branch, to compare in one run)."""
+    from tests.support.server import wait_for
+
+    env = {**env, "PORT": str(port), "WEB_CONCURRENCY": str(workers), "PYTHONPATH": str(root),
+           "GUNICORN_ACCESS_LOG": "", "GUNICORN_LOG_LEVEL": "warning"}
+    with open(log_path, "wb") as out:
+        process = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", str(Path(root) / "gunicorn.conf.py"),
+                                    "wsgi:app"], cwd=root, env=env, stdout=out, stderr=subprocess.STDOUT)
+    wait_for(f"http://127.0.0.1:{port}/healthz", process, log_path)
+    return process
+
+
 def load(url, seconds, connections, threads):
     subprocess.run(["wrk", "-t", str(threads), "-c", str(connections), "-d", "2s", url],
                    check=True, capture_output=True)  # warm-up: first renders, caches, imports

@@ -67,9 +67,17 @@ def from_environment():
         "DATABASE_URL": _env("DATABASE_URL", ""),
         "RATELIMIT_STORAGE_URI": _env("RATELIMIT_STORAGE_URI", None),  # derived: a file in INSTANCE_DIR
         "ROUTING_CACHE_SECONDS": _number("PORTAL_ROUTING_CACHE_SECONDS", 5.0, float, minimum=0),
+        # The public pages computed from the database (service report, institutions directory) are
+        # served from each worker's memory for the rest of the current window (0: never kept).
+        "DB_PAGES_CACHE_SECONDS": _number("PORTAL_DB_PAGES_CACHE_SECONDS", 60, minimum=0),
         "SUBMIT_RATE_LIMIT": _env("PORTAL_SUBMIT_RATE_LIMIT", "40 per hour"),
         # Per address, and loose: many people share one (CGNAT); each number has its own lockout.
         "TRACK_RATE_LIMIT": _env("PORTAL_TRACK_RATE_LIMIT", "30 per minute; 300 per hour"),
+        # Per address: a made-up query costs more than a guide page, so search is counted too
+        # (loose, as offices and mobile carriers share addresses).
+        "SEARCH_RATE_LIMIT": _env("PORTAL_SEARCH_RATE_LIMIT", "60 per minute; 600 per hour"),
+        # Results pages each worker keeps for searches asked again (until the index changes).
+        "SEARCH_PAGE_CACHE": _number("PORTAL_SEARCH_PAGE_CACHE", 256, minimum=0),
         "MAIL_SERVER": _env("MAIL_SERVER", ""),
         "MAIL_PORT": _number("MAIL_PORT", 25, minimum=1, maximum=65535),
         "MAIL_USERNAME": _env("MAIL_USERNAME", ""),

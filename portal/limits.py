@@ -34,7 +34,7 @@ def check_workers(config, workers):
     """A per-process store counts in each worker: with N workers every limit is N times looser.
     Production refuses to start so; elsewhere it is said in the log. Called by gunicorn's
     on_starting hook, which knows the number of workers actually configured."""
-    uri = config["RATELIMIT_STORAGE_URI"]
+    uri = config.get("RATELIMIT_STORAGE_URI") or ""  # absent: not the portal (bench/bare_app.py)
     if workers <= 1 or urlsplit(uri).scheme not in PER_PROCESS_SCHEMES:
         return
     message = (f"RATELIMIT_STORAGE_URI={uri} counts in each of the {workers} workers, so every rate limit "

@@ -10,6 +10,13 @@ PageCacheMiddleware from the stored bytes and headers without entering Flask at 
 what lets a guide page be served nearly as fast as a bare "hello". Only addresses a view accepted
 are stored, so the cache is bounded by the number of pages.
 
+Pages computed from the database (the service report, the institutions directory) change
+without a new content generation, so they are kept for a short time instead (`for_a_while`):
+until the end of the current window of DB_PAGES_CACHE_SECONDS, counted from the epoch, so every
+worker of every host starts a new window at the same moment and none serves a figure older than
+that. They are keyed by their canonical query string (the view's validated choices), so the
+number kept is bounded by the choices, not by what clients send.
+
 The middleware sits inside ProxyFix, so the scheme it sees is the client's, and it keys pages by
 scheme and path: a page first rendered over HTTPS (with HSTS) is never served over plain HTTP, or
 the other way round. It applies the trusted-host check Flask would: a forged Host header gets the
@@ -17,6 +24,8 @@ same 400 whether or not the page was cached.
 """
 
 import hashlib
+import threading
+import time
 from functools import wraps
 
 from flask import Response, current_app, g, request
@@ -24,18 +33,21 @@ from werkzeug.exceptions import SecurityError
 from werkzeug.wsgi import get_host
 
 CACHE_CONTROL = "public, max-age=300"
+_refreshing = threading.Lock()
 # Headers that belong to one response, not to the page: computed again (Content-Length) or never
 # sent from the cache (a cookie is personal, and cached pages set none).
 NOT_KEPT = frozenset(("content-length", "set-cookie", "date"))
 
 
 class CachedPage:
-    def __init__(self, html):
+    def __init__(self, html, cache_control=CACHE_CONTROL, expires_at=None):
         self.body = html.encode("utf-8")
+        self.expires_at = expires_at  # epoch seconds; None: until the content generation moves
+        self.refresh_started = 0.0  # when a thread began rendering its successor (for_a_while)
         # The same ETag from every worker, so a conditional request works behind any of them.
         self.etag = hashlib.sha256(self.body).hexdigest()[:20]
         self.headers = [("Content-Type", "text/html; charset=utf-8"), ("ETag", f'"{self.etag}"'),
-                        ("Cache-Control", CACHE_CONTROL)]
+                        ("Cache-Control", cache_control)]
         self.full_headers = self.headers
 
     def keep_headers_of(self, response):
@@ -66,16 +78,51 @@ def rendered_once(view):
         page = current_app.extensions["page_cache"].get(key)
         if page is None:
             page = CachedPage(view(**kwargs))
-            g.page_to_cache = (key, page)  # stored with its final headers, after every hook ran
+            g.page_to_cache = (current_app.extensions["page_cache"], key, page)  # stored with its final
+            # headers, after every hook ran
         return page.flask_response()
 
     return wrapper
 
 
+REFRESH_SECONDS = 30  # a render that takes longer (or failed) no longer holds the others back
+
+
+def for_a_while(canonical_query, render):
+    """The response for this address with `canonical_query` (the view's validated choices, as a
+    query string): from memory while the current window lasts, else `render()` (the page's HTML)
+    kept until the window ends. A window of 0 seconds keeps nothing.
+
+    When a window ends, one thread of the worker renders the new page while the others go on
+    serving the last one: when all of a worker's threads rendered the report at once, each took
+    seconds and the minute's first answers were late."""
+    seconds = current_app.config["DB_PAGES_CACHE_SECONDS"]
+    if not seconds:
+        return render()
+    key = (request.scheme, request.path, canonical_query)
+    timed = current_app.extensions["timed_pages"]
+    page, now = timed.get(key), time.time()
+    if page is not None and page.expires_at > now:
+        return page.flask_response()
+    if page is not None:
+        with _refreshing:
+            mine = now - page.refresh_started > REFRESH_SECONDS
+            if mine:
+                page.refresh_started = now
+        if not mine:
+            return page.flask_response()  # another thread is rendering this window's page
+    ends = (now // seconds + 1) * seconds
+    # Browsers ask again each time (a 304 while the ETag holds), so none keeps a stale figure.
+    fresh = CachedPage(render(), "public, no-cache", expires_at=ends)
+    g.page_to_cache = (timed, key, fresh)
+    return fresh.flask_response()
+
+
 class PageCacheMiddleware:
-    def __init__(self, wsgi_app, pages, config):
+    def __init__(self, wsgi_app, pages, config, timed=None):
         self.wsgi_app = wsgi_app
         self.pages = pages
+        self.timed = {} if timed is None else timed
         self.config = config
         # Set by the content package: a cheap check (no database) that rebuilds the catalog and
         # empties this cache when a newer content generation was published.
@@ -87,7 +134,12 @@ class PageCacheMiddleware:
         method = environ.get("REQUEST_METHOD")
         page = None
         if method in ("GET", "HEAD"):
-            page = self.pages.get((environ.get("wsgi.url_scheme"), environ.get("PATH_INFO")))
+            scheme, path = environ.get("wsgi.url_scheme"), environ.get("PATH_INFO")
+            page = self.pages.get((scheme, path))
+            if page is None and self.timed:
+                page = self.timed.get((scheme, path, environ.get("QUERY_STRING", "")))
+                if page is not None and page.expires_at <= time.time():
+                    page = None
         if page is None or not self._trusted(environ):
             return self.wsgi_app(environ, start_response)  # Flask answers, 400 for a forged Host
         if page.not_modified(environ.get("HTTP_IF_NONE_MATCH")):
@@ -111,13 +163,15 @@ def init_app(app):
     """Before security.init_app: its ProxyFix then wraps this middleware (the scheme and client are
     the real ones here), and the hook below runs after the security headers are added."""
     pages = app.extensions["page_cache"] = {}
-    app.wsgi_app = app.extensions["page_cache_middleware"] = PageCacheMiddleware(app.wsgi_app, pages, app.config)
+    timed = app.extensions["timed_pages"] = {}
+    app.wsgi_app = app.extensions["page_cache_middleware"] = PageCacheMiddleware(app.wsgi_app, pages, app.config,
+                                                                                 timed)
 
     @app.after_request
     def keep_rendered_page(response):
         pending = g.pop("page_to_cache", None)
         if pending and response.status_code == 200:
-            key, page = pending
+            store, key, page = pending
             page.keep_headers_of(response)
-            pages[key] = page
+            store[key] = page
         return response

@@ -87,7 +87,8 @@ def seeded_app(tmp_path_factory):
                       "SEARCH_INDEX_DIR": tmp_path_factory.mktemp("search_index"),
                       "UPLOAD_DIR": instance / "uploads", "SUBMIT_RATE_LIMIT": "10000 per hour",
                       "TRACK_RATE_LIMIT": "10000 per hour", "LOGIN_RATE_LIMIT": "10000 per hour",
-                      "RESET_RATE_LIMIT": "10000 per hour"})
+                      "RESET_RATE_LIMIT": "10000 per hour", "SEARCH_RATE_LIMIT": "100000 per hour",
+                      "DB_PAGES_CACHE_SECONDS": 0})
     runner = app.test_cli_runner()
     for command in (["search", "build"], ["db", "upgrade"], ["seed", "demo"]):
         result = runner.invoke(args=command)

@@ -195,3 +195,42 @@ def test_unavailable_index_says_so_and_the_site_carries_on(tmp_path):
     (tmp_path / "no-index" / "build-broken").mkdir()
     os.symlink("build-broken", tmp_path / "no-index" / CURRENT)
     assert client.get("/en/search?q=trademark").status_code == 503
+
+
+def test_threads_of_one_worker_search_at_once_with_the_answers_of_one_at_a_time(app):
+    """gthread workers search from many threads at once: the reader's files are shared, and
+    unlocked reads mixed two threads' bytes (a 500)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from portal.search.service import SearchIndex
+
+    queries = [(q, lang) for q in ("商标注册", "专利质押融资", "地理标志", "维权援助", "软件著作权", "海关备案",
+                                   "trademark registration", "patent pledge", "geographical indication",
+                                   "customs recordation", "copyright", "mediation")
+               for lang in ("zh", "en")]
+    root = app.config["SEARCH_INDEX_DIR"]
+
+    def answers(search, query_lang):
+        outcome = search.search(*query_lang, other_lang="en")
+        return outcome.total, [hit.url for hit in outcome.hits], [str(hit.snippet) for hit in outcome.hits]
+
+    alone = SearchIndex(root)
+    expected = [answers(alone, case) for case in queries]
+    for _round in range(5):
+        shared = SearchIndex(root)  # cold caches: every thread reads postings and stored fields
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            assert list(pool.map(answers, [shared] * len(queries) * 2, queries * 2)) == expected * 2
+
+
+def test_a_search_asked_again_is_answered_from_the_worker_until_the_index_changes(app, client, monkeypatch):
+    address = "/en/search?q=trademark+registration&topic=trademark"
+    first = client.get(address)
+    assert first.status_code == 200 and "Narrow the results" in first.get_data(as_text=True)
+    with app.app_context():
+        search = current_search()
+        real, calls = search.search, []
+        monkeypatch.setattr(search, "search", lambda *args, **kwargs: calls.append(args) or real(*args, **kwargs))
+        assert client.get(address).data == first.data and calls == []  # from the worker's pages
+        assert client.get(address + "&page=2").status_code == 200 and len(calls) == 1  # another page
+        monkeypatch.setattr(app.extensions["search_pages"], "stamp", ("another build", 0))  # the index changed
+        assert client.get(address).data == first.data and len(calls) == 2  # searched again

@@ -1,10 +1,13 @@
 """The directory of service institutions: read from the database, active ones only."""
 
+from urllib.parse import urlencode
+
 from flask import Blueprint, g, render_template, request
 from sqlalchemy import select
 
 from portal.db import db
 from portal.models import Institution
+from portal.page_cache import for_a_while
 from portal.vocab import COUNTIES, INSTITUTION_KINDS, REQUEST_TYPES
 
 bp = Blueprint("institutions", __name__, template_folder="templates")
@@ -30,8 +33,13 @@ def index():
         unknown.append(("service", service[:40]))
         service = None
     g.keep_args = {key: value for key, value in (("county", county), ("service", service)) if value}
-    active = db.session.scalars(select(Institution).where(Institution.active.is_(True))).all()
-    shown = directory(active, county, service)
-    return render_template("institutions/directory.html", institutions=shown, county=county, service=service,
-                           counties=COUNTIES, services=REQUEST_TYPES, kinds=INSTITUTION_KINDS,
-                           unknown=unknown), 400 if unknown else 200
+
+    def render():
+        active = db.session.scalars(select(Institution).where(Institution.active.is_(True))).all()
+        shown = directory(active, county, service)
+        return render_template("institutions/directory.html", institutions=shown, county=county, service=service,
+                               counties=COUNTIES, services=REQUEST_TYPES, kinds=INSTITUTION_KINDS, unknown=unknown)
+
+    if unknown:
+        return render(), 400
+    return for_a_while(urlencode(g.keep_args), render)

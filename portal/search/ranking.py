@@ -7,6 +7,7 @@ BM25 weights); a query adds them into one score vector, and filters and facet co
 boolean masks. Per query that is a few vector operations per term.
 """
 
+import threading
 from array import array
 from collections import OrderedDict
 
@@ -50,11 +51,16 @@ def read_postings(reader, field, term):
 
 
 class FieldScorer:
-    """BM25 weights of one field's terms for one open index build."""
+    """BM25 weights of one field's terms for one open index build.
 
-    def __init__(self, reader, field):
+    A Whoosh reader is not safe for threads (its files have one position each: two threads
+    reading postings at once got each other's bytes, and a 500), so every read holds `lock`, the
+    build's one lock; cached postings are read without it."""
+
+    def __init__(self, reader, field, lock=None):
         self.reader = reader
         self.field = field
+        self.lock = lock or threading.Lock()
         self.size = reader.doc_count_all()
         lengths = np.array([reader.doc_field_length(d, field, 0) for d in range(self.size)], dtype=np.float32)
         average = float(lengths.mean()) if self.size else 1.0
@@ -65,9 +71,13 @@ class FieldScorer:
         """(document numbers, BM25 weight of the term in each) — cached, least recently used out."""
         cached = self._cache.get(term)
         if cached is not None:
-            self._cache.move_to_end(term)
+            try:
+                self._cache.move_to_end(term)
+            except KeyError:
+                pass  # another thread just let it go
             return cached
-        raw = read_postings(self.reader, self.field, term)
+        with self.lock:
+            raw = read_postings(self.reader, self.field, term)
         if raw is None:
             entry = EMPTY
         else:
@@ -75,9 +85,10 @@ class FieldScorer:
             df = len(ids)
             idf = np.log(1.0 + (self.size - df + 0.5) / (df + 0.5))
             entry = (ids, (idf * tf * (K1 + 1) / (tf + self._norm[ids])).astype(np.float32))
-        self._cache[term] = entry
-        if len(self._cache) > CACHED_TERMS:
-            self._cache.popitem(last=False)
+        with self.lock:
+            self._cache[term] = entry
+            if len(self._cache) > CACHED_TERMS:
+                self._cache.popitem(last=False)
         return entry
 
 
@@ -85,9 +96,10 @@ class FieldScorer:
 class Ranker:
     """Scores for one open index build (one per worker and build): text plus weighted title."""
 
-    def __init__(self, reader, text_field, title_field):
-        self.text = FieldScorer(reader, text_field)
-        self.title = FieldScorer(reader, title_field)
+    def __init__(self, reader, text_field, title_field, lock=None):
+        lock = lock or threading.Lock()
+        self.text = FieldScorer(reader, text_field, lock)
+        self.title = FieldScorer(reader, title_field, lock)
         self.size = self.text.size
 
     def _add_term(self, target, term, weight):

@@ -24,11 +24,13 @@ from portal.search.indexer import CURRENT, INFO_FILE
 from portal.search.query import parse_query
 from portal.search.ranking import KIND_PRIOR, Ranker, read_postings, top
 from portal.search.snippets import best_snippet, mark
+from portal.search.spelling import Speller
 
 PER_PAGE = 10
 SPELLING_WORDS = 4      # misspelt words corrected per query
 SPELLING_LONGEST = 20   # longer "words" are not words
 OTHER_LANGUAGE_HITS = 5
+CACHED_DOCUMENTS = 256  # stored fields kept per worker (a page's sentences are a few KB)
 FACETS = (S.KIND, S.TOPICS, S.AUDIENCE)
 
 
@@ -94,7 +96,11 @@ class _OpenIndex:
         self.stamp = stamp
         self.searcher = _ClosingStorage(folder).open_or_close().searcher()
         self.reader = self.searcher.reader()
-        self.ranker = Ranker(self.reader, S.CONTENT, S.TITLE_TERMS)
+        # Every read from the Whoosh reader holds this lock: its files are shared by the worker's
+        # threads and have one position each (ranking.FieldScorer).
+        self.reading = threading.Lock()
+        self.ranker = Ranker(self.reader, S.CONTENT, S.TITLE_TERMS, self.reading)
+        self._stored = {}  # document number -> stored fields, for the hits shown most often
         size = self.ranker.size
         # (field, value) -> boolean array over document numbers, from each value's postings
         # (reading every stored document instead would unpickle all their sentences).
@@ -109,6 +115,19 @@ class _OpenIndex:
         self.prior = np.ones(size, dtype=np.float32)
         for kind, weight in KIND_PRIOR.items():
             self.prior[self.mask(S.KIND, kind)] = weight
+        # The spelling lexicon in memory, read in one walk: "did you mean" never reads the disk.
+        self.speller = Speller(((word.decode("utf-8"), info.weight()) for word, info in
+                                self.reader.iter_field(S.SPELLING)), SPELLING_LONGEST)
+
+    def stored_fields(self, docnum):
+        found = self._stored.get(docnum)
+        if found is None:
+            with self.reading:
+                found = self.reader.stored_fields(docnum)
+            if len(self._stored) >= CACHED_DOCUMENTS:
+                self._stored = {}  # whole, not one by one: the threads share it without a lock
+            self._stored[docnum] = found
+        return found
 
     def mask(self, field, value):
         found = self.masks.get((field, value))
@@ -184,7 +203,7 @@ class SearchIndex:
         words = parsed.terms + parsed.related
         hits = []
         for docnum in docnums:
-            fields = opened.reader.stored_fields(int(docnum))
+            fields = opened.stored_fields(int(docnum))
             hits.append(Hit(
                 title=mark(fields[S.TITLE], highlight), url=fields[S.URL], kind=fields[S.KIND],
                 lang=fields[S.LANG], updated=date.fromisoformat(fields[S.UPDATED]),
@@ -203,18 +222,39 @@ class SearchIndex:
 
     @staticmethod
     def _suggestion(opened, text):
-        """The query with misspelt English words replaced by the nearest indexed word. Only words
-        of plausible length are corrected, and only the first few: Whoosh's corrector walks the
-        lexicon with an edit-distance automaton, and a 200-letter "word" took over a second."""
-        corrector = opened.searcher.corrector(S.SPELLING)
+        """The query with misspelt English words replaced by the nearest indexed word (the same
+        answer as Whoosh's corrector, from the build's lexicon in memory: spelling.py). Only words
+        of plausible length are corrected, and only the first few."""
         words = text.split(" ")
         changed, checked = False, 0
         for number, word in enumerate(words):
             lower = word.lower()
             if checked < SPELLING_WORDS and 4 <= len(lower) <= SPELLING_LONGEST and lower.isascii() \
-                    and lower.isalpha() and not opened.reader.frequency(S.SPELLING, lower):
+                    and lower.isalpha() and not opened.speller.holds(lower):
                 checked += 1
-                suggestions = corrector.suggest(lower, limit=1, maxdist=2)
-                if suggestions:
-                    words[number], changed = suggestions[0], True
+                suggestion = opened.speller.suggest(lower)
+                if suggestion:
+                    words[number], changed = suggestion, True
         return " ".join(words) if changed else None
+
+
+class RenderedPages:
+    """This worker's last results pages, for the searches asked again (the popular ones): keyed by
+    the open build's stamp, so a new build or an incremental update starts afresh. Searches are
+    still counted by the rate limit, which runs first. Bounded by SEARCH_PAGE_CACHE entries."""
+
+    def __init__(self, size):
+        self.size = size
+        self.stamp = None
+        self.pages = {}
+
+    def get(self, stamp, key):
+        return self.pages.get(key) if stamp == self.stamp else None
+
+    def put(self, stamp, key, html):
+        if not self.size:
+            return
+        if stamp != self.stamp or len(self.pages) >= self.size:
+            self.pages = {}  # whole, not one by one: the worker's threads share it without a lock
+            self.stamp = stamp
+        self.pages[key] = html
