@@ -18,6 +18,7 @@ from portal.search.indexer import current_build
 from tests.staff_helpers import csrf_of, login
 
 EDITOR, REVIEWER = "editor@demo.invalid", "reviewer@demo.invalid"
+WITHDRAWN = {"note_zh": "该规则已被取代，预警撤下。", "note_en": "The rule was replaced; the alert is withdrawn."}
 GUIDE = "/zh/staff/content/guides/trademark-registration"
 
 
@@ -217,7 +218,8 @@ def test_return_restore_and_reviewed_unpublish(app):
         alert = service.find_document("alerts", "uspto-us-attorney-rule")
         alert.status = "published"
         db.session.commit()
-    assert act(editor, slug, "request-unpublish").status_code == 303
+    assert "refused=missing-note" in act(editor, slug, "request-unpublish").headers["Location"]
+    assert act(editor, slug, "request-unpublish", **WITHDRAWN).status_code == 303
     assert app.test_client().get("/zh/alerts/uspto-us-attorney-rule").status_code == 200
     assert act(reviewer, slug, "publish").status_code == 303
     assert app.test_client().get("/zh/alerts/uspto-us-attorney-rule").status_code == 404
@@ -285,7 +287,7 @@ def test_scheduled_publish_and_unpublish_with_a_moving_clock(app):
     assert "演示费用更新" in public.get("/zh/guides/trademark-registration").get_data(as_text=True)
     # A scheduled unpublish (an alert that expires), through the cron command.
     slug = "/zh/staff/content/alerts/uspto-us-attorney-rule"
-    assert act(editor, slug, "request-unpublish").status_code == 303
+    assert act(editor, slug, "request-unpublish", **WITHDRAWN).status_code == 303
     assert act(reviewer, slug, "schedule", when="2099-02-01 00:00").status_code == 303
     with app.app_context():
         document = service.find_document("alerts", "uspto-us-attorney-rule")
@@ -376,7 +378,7 @@ def test_search_follows_a_publish_incrementally(app):
     # Unpublished: gone from search too.
     slug = "/zh/staff/content/alerts/uspto-us-attorney-rule"
     assert "/zh/alerts/uspto-us-attorney-rule" in public.get("/zh/search?q=USPTO").get_data(as_text=True)
-    act(editor, slug, "request-unpublish")
+    act(editor, slug, "request-unpublish", **WITHDRAWN)
     act(reviewer, slug, "publish")
     with app.app_context():
         tasks.run_loop(follow, passes=1)

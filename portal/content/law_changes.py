@@ -71,15 +71,20 @@ def months_before(day, months):
     raise AssertionError("unreachable")
 
 
+def review_due(page, today, max_age_months):
+    """Were the page's facts last reviewed more than `max_age_months` calendar months before
+    `today`? (PORTAL_CONTENT_REVIEW_MAX_MONTHS: the check's warning and the editors' list.)"""
+    return page.reviewed < months_before(today, max_age_months)
+
+
 def review_warnings(pages, today, max_age_months):
     """Sentences naming each page whose facts need checking again; never blocks publishing."""
-    oldest_fresh = months_before(today, max_age_months)
     for page in pages:
         for change in page.changes:
             if page.reviewed < change.effective <= today:
                 yield (f"{page.path}: reviewed {page.reviewed}, before {change.law} took effect on "
                        f"{change.effective}; check the page against the rules now in force")
-        if page.reviewed < oldest_fresh:
+        if review_due(page, today, max_age_months):
             yield (f"{page.path}: reviewed {page.reviewed}, more than {max_age_months} months ago; "
                    "check its facts against the sources again")
 
