@@ -16,6 +16,7 @@ from bisect import bisect_right
 from dataclasses import replace
 from datetime import date, timedelta
 
+from portal.content.problems import Problem
 from portal.content.render import render_markdown
 
 
@@ -78,15 +79,14 @@ def review_due(page, today, max_age_months):
 
 
 def review_warnings(pages, today, max_age_months):
-    """Sentences naming each page whose facts need checking again; never blocks publishing."""
+    """Problems (warnings) naming each page whose facts need checking again; never blocks publishing."""
     for page in pages:
         for change in page.changes:
             if page.reviewed < change.effective <= today:
-                yield (f"{page.path}: reviewed {page.reviewed}, before {change.law} took effect on "
-                       f"{change.effective}; check the page against the rules now in force")
+                yield Problem("reviewed-before-change", page.path, reviewed=page.reviewed, law=change.law,
+                              effective=change.effective)
         if review_due(page, today, max_age_months):
-            yield (f"{page.path}: reviewed {page.reviewed}, more than {max_age_months} months ago; "
-                   "check its facts against the sources again")
+            yield Problem("review-due", page.path, reviewed=page.reviewed, months=max_age_months)
 
 
 def language_problems(by_key):
@@ -96,5 +96,5 @@ def language_problems(by_key):
         if len(set(dated.values())) > 1:
             first, *others = sorted(versions.values(), key=lambda page: page.lang)
             for other in others:
-                yield (f"{other.path}: changes {dated[other.lang]} differ from "
-                       f"{first.path} ({dated[first.lang]})")
+                yield Problem("changes-differ", other.path, these=dated[other.lang], other=first.path,
+                              those=dated[first.lang])

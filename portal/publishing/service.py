@@ -15,6 +15,7 @@ from sqlalchemy import select, update
 from portal.content import live_catalog
 from portal.content.catalog import page_from_text
 from portal.content.check import check_pages
+from portal.content.problems import code_of
 from portal.content.schema import SECTIONS
 from portal.content.store import (
     ContentApproval,
@@ -104,8 +105,8 @@ def check_draft(document, lang, text):
     not written yet is no reason to refuse a draft (it is one to refuse a publish)."""
     texts = {other: language.head.text for other, language in languages(document).items()}
     texts[lang] = text
-    missing = "missing (the "
-    return [problem for problem in check_texts(document.section, document.slug, texts) if missing not in problem]
+    return [problem for problem in check_texts(document.section, document.slug, texts)
+            if code_of(problem) != "translation-missing"]
 
 
 def _audit(user, action, document, **after):

@@ -16,7 +16,9 @@ from wtforms import SelectChoice
 
 from portal.accounts import auth
 from portal.content.catalog import page_from_text
+from portal.content.check import page_warnings
 from portal.content.law_changes import review_due
+from portal.content.problems import Problem, describe
 from portal.content.schema import SECTIONS
 from portal.content.store import ContentDocument, ContentRevision
 from portal.db import db
@@ -157,7 +159,7 @@ def edit(section, slug, doc_lang):
     head = current.head if current else None
     form = EditForm()
     fields = editing.fields_for(kind)
-    problems, preview, refusal, newer = [], None, None, None
+    problems, preview, refusal, newer, warnings = [], None, None, None, []
     if request.method == "GET":
         typed, body = editing.values_from_text(head.text if head else "")
         form.body.data = body or _skeleton(kind, doc_lang)
@@ -170,6 +172,7 @@ def edit(section, slug, doc_lang):
         page, _load = page_from_text(section, slug, doc_lang, text, f"{section}/{slug}.{doc_lang}.md",
                                      service.now().date())
         preview = page
+        warnings = page_warnings(current_app, page, service.now().date()) if page else []
         changed = head is None or text != head.text
         if request.form.get("intent") == "save":
             if not changed:
@@ -193,9 +196,24 @@ def edit(section, slug, doc_lang):
                     return saved(_("Saved as a draft. Submit it for review when it is ready."),
                                  url_for("publishing.document", section=section, slug=slug))
     response = render_template("publishing/edit.html", document=document, doc_lang=doc_lang, form=form,
-                               fields=fields, typed=typed, problems=problems, preview=preview, refusal=refusal,
+                               fields=fields, typed=typed, problems=[_for_editor(problem) for problem in problems],
+                               warnings=[_for_editor(warning) for warning in warnings], preview=preview, refusal=refusal,
                                newer=newer, kind=kind, kinds=kind_labels())
     return response, (200 if request.method == "GET" or (not problems and not form.errors and not refusal) else 400)
+
+
+def _for_editor(problem):
+    """A problem in the editor's language, naming the page's language rather than its file."""
+    path = getattr(problem, "path", None)
+    if isinstance(problem, Problem) and path:
+        lang = path.rsplit(".", 2)[-2] if path.count(".") >= 2 else None
+        where = language_names().get(lang)
+        return f"{where}: {problem.message()}" if where else problem.translated()
+    return describe(problem)
+
+
+def language_names():
+    return {"zh": _("Chinese version"), "en": _("English version")}
 
 
 def _comparisons(document):
