@@ -170,8 +170,8 @@ def _move(document, version, **values):
 
 def note_languages(document, action):
     """The languages in which `action` needs a public change note typed with it: an unpublish, in
-    every language live now; a submit that would put back a text published before (a republish
-    after an unpublish), in each such language, since its revision's own note is an old one."""
+    every language live now; a submit, in each language whose text to publish has no change note
+    of its own (a release's text) or one already shown (a republish after an unpublish)."""
     langs = languages(document)
     if action == "request-unpublish":
         return [lang for lang, language in sorted(langs.items()) if language.live_revision_id]
@@ -179,7 +179,8 @@ def note_languages(document, action):
         heads = {langs[lang].head_revision_id: lang for lang in pending_languages(document)}
         published = set(db.session.scalars(select(ContentPublication.revision_id).where(
             ContentPublication.document_id == document.id, ContentPublication.revision_id.in_(heads))))
-        return sorted(heads[revision_id] for revision_id in published)
+        return sorted(lang for revision_id, lang in heads.items()
+                      if revision_id in published or not langs[lang].head.change_note)
     return []
 
 

@@ -172,12 +172,19 @@ def remove_old_builds(index_root, keep):
 # policy merges on commit (small segments, and now and then the build's large one), which cost
 # from 0.1 s to seconds at 10,000 pages on the path between a publish and the search showing it.
 # The worker loop merges later (compact_index): the small segments once there are more than
-# MAX_SMALL_SEGMENTS, and everything, dropping the deleted old versions, once updates have been
-# quiet for COMPACT_AFTER_SECONDS. Only a long burst with no loop pass between updates makes an
-# update merge its small segments itself (at 4 × MAX_SMALL_SEGMENTS), so searchers stay quick to open.
+# MAX_SMALL_SEGMENTS (well under a second), and everything, dropping the deleted old versions,
+# once updates have been quiet for COMPACT_AFTER_SECONDS, if that is cheap (at most
+# FULL_MERGE_DOCS documents: the shipped library has a few hundred) or the deleted versions have
+# become a tenth of the build (a full merge of 10,000 documents took half a minute of CPU, which
+# the loop's other work, the outbox first, should not wait for after every publish; a release's
+# `flask search build` starts clean anyway). Only a long burst with no loop pass between updates
+# makes an update merge its small segments itself (at 4 × MAX_SMALL_SEGMENTS), so searchers stay
+# quick to open.
 SMALL_SEGMENT_DOCS = 500
 MAX_SMALL_SEGMENTS = 8
 COMPACT_AFTER_SECONDS = 300
+FULL_MERGE_DOCS = 2000
+FULL_MERGE_DELETED_SHARE = 0.1
 
 
 def _small(segments):
@@ -266,7 +273,8 @@ def segment_state(index_root):
 def compact_index(index_root, quiet_seconds=COMPACT_AFTER_SECONDS, now=None):
     """The worker loop's merge, off the publish path: the small segments once there are more than
     MAX_SMALL_SEGMENTS; everything into one segment without the deleted versions once no update has
-    come for `quiet_seconds`. Returns what it did: None, "small" or "all"."""
+    come for `quiet_seconds` and that is worth its cost (see FULL_MERGE_DOCS). Returns what it did:
+    None, "small" or "all"."""
     folder, info = current_build(index_root)
     if folder is None or info is None:
         return None
@@ -278,7 +286,10 @@ def compact_index(index_root, quiet_seconds=COMPACT_AFTER_SECONDS, now=None):
     updated = info.get("updated_at")
     now = now or datetime.now(UTC)
     quiet = not updated or (now - datetime.fromisoformat(updated)).total_seconds() >= quiet_seconds
-    if quiet and (len(segments) > 1 or any(segment.has_deletions() for segment in segments)):
+    deleted = sum(segment.deleted_count() for segment in segments)
+    documents = sum(segment.doc_count_all() for segment in segments) - deleted
+    worth_it = documents <= FULL_MERGE_DOCS or deleted >= FULL_MERGE_DELETED_SHARE * documents
+    if quiet and worth_it and (len(segments) > 1 or deleted):
         kind = "all"
     elif len(_small(segments)) > MAX_SMALL_SEGMENTS:
         kind = "small"
