@@ -48,7 +48,8 @@ def test_any_two_revisions_can_be_compared_from_a_form(app):
     assert all(f'<option value="{number}"' in form for number in (shipped, first, second, english))
     # Two revisions, neither of them the latest: the first edit against the shipped text.
     html = editor.get(f"{GUIDE}/compare?a={shipped}&b={first}").get_data(as_text=True)
-    assert "演示费用更新" in html.split('class="diff"', 1)[1] and "第二次修改的句子" not in html.split('class="diff"')[1]
+    comparison = html.split('class="diff"', 1)[1]
+    assert "演示费用更新" in comparison and "第二次修改的句子" not in comparison
     assert f'<option value="{shipped}" selected>' in html and f'<option value="{first}" selected>' in html
     # Backwards (newer to older): what the newer one added shows as removed.
     html = editor.get(f"{GUIDE}/compare?a={second}&b={first}").get_data(as_text=True)

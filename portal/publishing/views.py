@@ -40,8 +40,12 @@ def status_labels():
 
 
 def kind_labels():
-    return {"guides": _("Guides"), "alerts": _("Overseas risk alerts"), "education": _("Teaching materials"),
-            "pages": _("Fixed pages")}
+    """Every section of the schema, labelled; a section added later shows by its folder name until
+    it is given a label here, rather than breaking the list."""
+    labels = {"guides": _("Guides"), "alerts": _("Overseas risk alerts"), "education": _("Teaching materials"),
+              "pages": _("Fixed pages")}
+    return {**{section: label for section, label in labels.items() if section in SECTIONS},
+            **{section: section for section in SECTIONS if section not in labels}}
 
 
 def action_labels():
@@ -197,8 +201,8 @@ def edit(section, slug, doc_lang):
                                  url_for("publishing.document", section=section, slug=slug))
     response = render_template("publishing/edit.html", document=document, doc_lang=doc_lang, form=form,
                                fields=fields, typed=typed, problems=[_for_editor(problem) for problem in problems],
-                               warnings=[_for_editor(warning) for warning in warnings], preview=preview, refusal=refusal,
-                               newer=newer, kind=kind, kinds=kind_labels())
+                               warnings=[_for_editor(warning) for warning in warnings], preview=preview,
+                               refusal=refusal, newer=newer, kind=kind, kinds=kind_labels())
     return response, (200 if request.method == "GET" or (not problems and not form.errors and not refusal) else 400)
 
 
