@@ -151,7 +151,7 @@ def test_checks_name_each_problem_and_lose_nothing(app):
     assert response.status_code == 400
     html = response.get_data(as_text=True)
     # In the editor's language (zh here): each problem named, its field and the value typed.
-    assert "中文版: updated：这个月没有这一天（2026-02-30）" in html
+    assert "中文版：updated：这个月没有这一天（2026-02-30）" in html
     assert "sources：第 1 项：checked &#39;&#39; 不是“年-月-日”（YYYY-MM-DD）格式的日期" in html
     assert "收费" in html  # what was typed is still there
     fields["fm-updated"] = "2026-11-26"

@@ -212,7 +212,7 @@ def _for_editor(problem):
     if isinstance(problem, Problem) and path:
         lang = path.rsplit(".", 2)[-2] if path.count(".") >= 2 else None
         where = language_names().get(lang)
-        return f"{where}: {problem.message()}" if where else problem.translated()
+        return _("%(where)s: %(problem)s", where=where, problem=problem.message()) if where else problem.translated()
     return describe(problem)
 
 
