@@ -7,13 +7,15 @@
    Prints the median and the maximum of each.
 2. The 10,000-document synthetic corpus (bench/corpus.py) built once, then one page changed and
    brought into the build in place (search.indexer.update_index, what each host's worker loop does
-   after a publish), beside the time of the full build.
+   after a publish), alternated with the update as it was before (every fingerprint hashed again,
+   Whoosh's default merging commit), so that both see the same load on a shared machine; then the
+   worker loop's later merges timed (the small segments; with --full-merge, everything).
 
 Nothing is asserted: the figures are for people to read (targets: the second host within 60 s;
 re-indexing one page ≤ 300 ms). Guide throughput with the invalidation check in place is
 bench/pages.py (the check runs in every request there).
 
-    python bench/publishing.py [--publishes 20] [--corpus 10000]
+    python bench/publishing.py [--publishes 20] [--corpus 10000] [--updates 5] [--full-merge]
 """
 
 import argparse
