@@ -7,13 +7,15 @@
    Prints the median and the maximum of each.
 2. The 10,000-document synthetic corpus (bench/corpus.py) built once, then one page changed and
    brought into the build in place (search.indexer.update_index, what each host's worker loop does
-   after a publish), beside the time of the full build.
+   after a publish), alternated with the update as it was before (every fingerprint hashed again,
+   Whoosh's default merging commit), so that both see the same load on a shared machine; then the
+   worker loop's later merges timed (the small segments; with --full-merge, everything).
 
 Nothing is asserted: the figures are for people to read (targets: the second host within 60 s;
 re-indexing one page ≤ 300 ms). Guide throughput with the invalidation check in place is
 bench/pages.py (the check runs in every request there).
 
-    python bench/publishing.py [--publishes 20] [--corpus 10000]
+    python bench/publishing.py [--publishes 20] [--corpus 10000] [--updates 5] [--full-merge]
 """
 
 import argparse
@@ -132,30 +134,88 @@ def visibility(args):
             stop(process)
 
 
+def _as_before(indexer):
+    """The update as it was before issue 13b, for the side-by-side figure: each page's fingerprint
+    hashed again (its text's digest cached), the writer opened on mmap, Whoosh's default merge
+    policy on commit."""
+    import hashlib  # noqa: PLC0415
+
+    from whoosh import index as whoosh_index  # noqa: PLC0415
+    from whoosh.writing import MERGE_SMALL  # noqa: PLC0415
+
+    text_digests = {}
+
+    def old_fingerprint(entry, seen=None):
+        text_digest = text_digests.get(entry["text"]) or hashlib.sha256(entry["text"].encode()).hexdigest()
+        text_digests[entry["text"]] = text_digest
+        digest = hashlib.sha256(text_digest.encode())
+        for key in sorted(entry):
+            if key != "text":
+                value = entry[key]
+                digest.update(key.encode() + b"\0" + (",".join(value) if isinstance(value, tuple | list)
+                                                      else str(value)).encode() + b"\0")
+        return digest.hexdigest()[:16]
+
+    saved = indexer._open_for_writing, indexer.hot_path_merge, indexer.fingerprint
+
+    def run(entries, root, build, generation):
+        indexer._open_for_writing = lambda folder: whoosh_index.open_dir(str(folder))
+        indexer.hot_path_merge, indexer.fingerprint = MERGE_SMALL, old_fingerprint
+        try:
+            return indexer.update_index(entries, root, build, generation)
+        finally:
+            indexer._open_for_writing, indexer.hot_path_merge, indexer.fingerprint = saved
+    return run
+
+
 def reindex(args):
     from portal import create_app  # noqa: PLC0415
-    from portal.search.indexer import build_index, update_index  # noqa: PLC0415
+    from portal.search import indexer  # noqa: PLC0415
 
     app = create_app({"PORTAL_ENV": "testing", "INSTANCE_DIR": Path(tempfile.mkdtemp()),
                       "CONTENT_DIR": ROOT / "content"})
     root = Path(tempfile.mkdtemp(prefix="bench-reindex-"))
     entries = list(synthetic_entries(app.extensions["catalog"], count=args.corpus))
     started = time.perf_counter()
-    build_index(entries, root, "bench", procs=1)
+    indexer.build_index(entries, root, "bench", procs=1)
     full = time.perf_counter() - started
-    samples = []
-    for number in range(5):
-        changed = dict(entries[number * 7], text=entries[number * 7]["text"] + f"\n新增一句话 {number}。")
-        entries[number * 7] = changed
+    ways = {"before (default commit)": _as_before(indexer), "now (small segment, no merge)": indexer.update_index}
+    samples = {name: [] for name in ways}
+    cpu = {name: [] for name in ways}  # this process's CPU time: what the update costs, whatever the load
+    number = 0
+    for _round in range(args.updates):
+        for name, update in ways.items():  # alternated, so both see the same load
+            position = (number * 7) % len(entries)
+            changed = dict(entries[position], text=entries[position]["text"] + f"\n新增一句话 {number}。")
+            entries[position] = changed
+            update(entries, root, "warm", 0)  # the fingerprints of the last pass, as in the worker loop
+            entries[position] = changed = dict(changed, text=changed["text"] + "再改一次。")
+            started, cpu_started = time.perf_counter(), time.process_time()
+            result = update(entries, root, f"bench-{number}", number + 1)
+            samples[name].append(time.perf_counter() - started)
+            cpu[name].append(time.process_time() - cpu_started)
+            assert result == ([changed["doc_id"]], [])
+            number += 1
+    segments, deleted = indexer.segment_state(root)
+    # The worker loop's later merges, forced here so that each is timed: the small segments, then
+    # (with --full-merge) everything into one segment without the deleted versions.
+    merges = []
+    limits = indexer.MAX_SMALL_SEGMENTS, indexer.FULL_MERGE_DOCS
+    for kind, small, whole in (("small", 0, 0), ("all", 0, len(entries)))[:2 if args.full_merge else 1]:
+        indexer.MAX_SMALL_SEGMENTS, indexer.FULL_MERGE_DOCS = small, whole
         started = time.perf_counter()
-        result = update_index(entries, root, f"bench-{number}", number + 1)
-        samples.append(time.perf_counter() - started)
-        assert result == ([changed["doc_id"]], [])
-    print(f"\nre-indexing one changed page in a {args.corpus}-document index (5 runs)")
-    print(f"{'':<28} {'seconds':>9}")
-    print(f"{'full build (baseline)':<28} {full:>9.2f}")
-    print(f"{'one page: median':<28} {statistics.median(samples):>9.3f}")
-    print(f"{'one page: max':<28} {max(samples):>9.3f}")
+        done = indexer.compact_index(root, quiet_seconds=0 if kind == "all" else 10 ** 9)
+        merges.append(f"{kind} ({done}): {time.perf_counter() - started:.2f} s")
+    indexer.MAX_SMALL_SEGMENTS, indexer.FULL_MERGE_DOCS = limits
+    print(f"\nre-indexing one changed page in a {args.corpus}-document index ({args.updates} runs each, alternated; "
+          f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} cores)")
+    print(f"{'':<40} {'median s':>9} {'max s':>9} {'CPU median s':>13}")
+    print(f"{'full build (for scale)':<40} {full:>9.2f}")
+    for name, values in samples.items():
+        print(f"{'one page, ' + name:<40} {statistics.median(values):>9.3f} {max(values):>9.3f} "
+              f"{statistics.median(cpu[name]):>13.3f}")
+    print(f"then {segments} segments, {deleted} deleted versions; the worker loop's later merge, "
+          f"{'; '.join(merges)}")
     print("target: one page <= 0.300 s")
 
 
@@ -163,6 +223,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--publishes", type=int, default=20)
     parser.add_argument("--corpus", type=int, default=10000)
+    parser.add_argument("--updates", type=int, default=5, help="re-index runs of each way")
+    parser.add_argument("--full-merge", action="store_true", help="also time the loop's merge into one segment")
     parser.add_argument("--skip-visibility", action="store_true")
     parser.add_argument("--skip-reindex", action="store_true")
     args = parser.parse_args()

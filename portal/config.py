@@ -57,8 +57,9 @@ def from_environment():
         "SECRET_KEY": _env("SECRET_KEY", ""),
         "INSTANCE_DIR": instance,
         "CONTENT_DIR": Path(_env("PORTAL_CONTENT_DIR", ROOT / "content")),
-        # `flask content check` warns about a page whose facts were last reviewed longer ago.
-        "CONTENT_REVIEW_MAX_MONTHS": int(_env("PORTAL_CONTENT_REVIEW_MAX_MONTHS", 6)),
+        # A page whose facts were last reviewed longer ago is due for review: `flask content check`
+        # warns and the editors' list marks it (one setting, law_changes.review_due).
+        "CONTENT_REVIEW_MAX_MONTHS": _number("PORTAL_CONTENT_REVIEW_MAX_MONTHS", 6, minimum=1, maximum=120),
         "SEARCH_INDEX_DIR": Path(_env("PORTAL_SEARCH_INDEX_DIR", ROOT / "search_index")),
         "PREFERRED_URL_SCHEME": _env("PORTAL_URL_SCHEME", "http"),
         "SITE_URL": _env("PORTAL_SITE_URL", DEFAULT_SITE_URL).rstrip("/"),

@@ -77,11 +77,33 @@ DEMO_RULES = [
 
 
 def seed_demo():
-    """Load the demo network unless institutions already exist. Returns how many were added."""
-    if db.session.scalar(select(Institution).limit(1)):
-        return 0
+    """Load the demo network unless institutions already exist, and add every demo account that is
+    missing (an install seeded before a role existed gets its editor and reviewer). Idempotent.
+    Returns (institutions added, accounts added)."""
     if current_app.config["PORTAL_ENV"] == "production":
         raise click.ClickException("demo data (with published passwords) is not loaded in production")
+    added_institutions = 0
+    if not db.session.scalar(select(Institution).limit(1)):
+        added_institutions = _seed_institutions()
+    institutions = {institution.slug: institution for institution in db.session.scalars(select(Institution))}
+    existing = set(db.session.scalars(select(User.email)))
+    password_hash = None
+    added_users = 0
+    for email, name, role, slug in DEMO_USERS:
+        # An account of an institution the administrators removed or renamed is not recreated.
+        if email in existing or (slug is not None and slug not in institutions):
+            continue
+        password_hash = password_hash or hash_password(DEMO_PASSWORD)
+        db.session.add(User(email=email, name=name, role=role, password_hash=password_hash, is_demo=True,
+                            institution_id=institutions[slug].id if slug else None))
+        added_users += 1
+    db.session.commit()
+    if added_institutions:
+        forget_routing_tables()
+    return added_institutions, added_users
+
+
+def _seed_institutions():
     institutions = {}
     for slug, kind, name_zh, name_en, services in DEMO_INSTITUTIONS:
         institutions[slug] = Institution(slug=slug, kind=kind, name_zh=f"{name_zh}（演示）",
@@ -99,28 +121,25 @@ def seed_demo():
     for priority, request_type, county, industry, slug in DEMO_RULES:
         db.session.add(RoutingRule(priority=priority, request_type=request_type, county=county, industry=industry,
                                    institution_id=institutions[slug].id, note="demo"))
-    password_hash = hash_password(DEMO_PASSWORD)
-    for email, name, role, slug in DEMO_USERS:
-        db.session.add(User(email=email, name=name, role=role, password_hash=password_hash, is_demo=True,
-                            institution_id=institutions[slug].id if slug else None))
-    db.session.commit()
-    forget_routing_tables()
     return len(institutions)
 
 
 seed_group = AppGroup("seed", help="Load demo data.")
 
-@seed_group.command("demo", help="Load the demo institutions and routing rules (marked as demo).")
+@seed_group.command("demo", help="Load the demo institutions and routing rules (marked as demo); add any missing "
+                                   "demo account. Safe to run again.")
 def demo_command():
-    added = seed_demo()
-    click.echo(f"{added} demo institutions added" if added else "institutions exist already; nothing added")
+    institutions, users = seed_demo()
+    click.echo(f"{institutions} demo institutions added" if institutions
+               else "institutions exist already; none added")
+    click.echo(f"{users} demo accounts added" if users else "every demo account exists already")
+    current_app.logger.info("demo seed: %s institutions, %s accounts", institutions, users)
     try:
         notices = seed_demo_notices()
     except DemoRefused as refused:
         click.echo(f"demo notices not loaded: {refused}")
     else:
         click.echo(f"{notices} demo notices published (marked demo)" if notices else "demo notices exist already")
-    current_app.logger.info("demo seed: %s institutions", added)
     if current_app.config["PORTAL_ENV"] != "production":  # (load_demo_events refuses production itself)
         click.echo(load_demo_events())  # after `flask content import`: a financing day, a training, a school
 

@@ -18,7 +18,7 @@ from portal.columns.demo import DemoRefused, demo_pdf, demo_xlsx, seed_demo_noti
 from portal.db import db
 from tests.conftest import post_multipart
 from tests.staff_helpers import csrf_of
-from tests.test_publishing import EDITOR, REVIEWER, act, edit_form, fresh_app, signed_in
+from tests.test_publishing import EDITOR, REVIEWER, WITHDRAWN, act, edit_form, fresh_app, signed_in
 
 UPLOADS = "/zh/staff/attachments/"
 CITY_PLAN = "https://www.hengshui.gov.cn/art/2022/11/7/art_10442_449490.html"
@@ -151,14 +151,14 @@ def test_the_publishing_checks_refuse_broken_links_and_missing_changing_document
 
     # A policy file that interpretations explain cannot be taken down before them.
     policy = "/zh/staff/content/policies/hengshui-ip-plan-14th-five-year"
-    refused = act(editor, policy, "request-unpublish")
+    refused = act(editor, policy, "request-unpublish", **WITHDRAWN)
     assert refused.status_code == 303 and "refused=needed-by" in refused.headers["Location"]
     assert "Other published pages depend on this page" in editor.get(
         refused.headers["Location"]).get_data(as_text=True) or "依赖" in editor.get(
         refused.headers["Location"]).get_data(as_text=True)
     # One that nothing depends on can be.
     assert "refused" not in act(editor, "/zh/staff/content/policies/copyright-law-2020",
-                                "request-unpublish").headers["Location"]
+                                "request-unpublish", **WITHDRAWN).headers["Location"]
     assert reviewer.get("/zh/policies/copyright-law-2020").status_code == 200
 
 

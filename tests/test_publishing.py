@@ -18,6 +18,7 @@ from portal.search.indexer import current_build
 from tests.staff_helpers import csrf_of, login
 
 EDITOR, REVIEWER = "editor@demo.invalid", "reviewer@demo.invalid"
+WITHDRAWN = {"note_zh": "该规则已被取代，预警撤下。", "note_en": "The rule was replaced; the alert is withdrawn."}
 GUIDE = "/zh/staff/content/guides/trademark-registration"
 
 
@@ -149,13 +150,15 @@ def test_checks_name_each_problem_and_lose_nothing(app):
     response = editor.post(f"{GUIDE}/zh/edit", data=fields)
     assert response.status_code == 400
     html = response.get_data(as_text=True)
-    assert "updated:" in html and "is not a date" in html and "sources:" in html
+    # In the editor's language (zh here): each problem named, its field and the value typed.
+    assert "中文版：updated：这个月没有这一天（2026-02-30）" in html
+    assert "sources：第 1 项：checked &#39;&#39; 不是“年-月-日”（YYYY-MM-DD）格式的日期" in html
     assert "收费" in html  # what was typed is still there
     fields["fm-updated"] = "2026-11-26"
     fields["fm-sources"] = edit_form(editor, f"{GUIDE}/zh/edit")["fm-sources"]
     html = editor.post(f"{GUIDE}/zh/edit", data=fields).get_data(as_text=True)
-    assert "missing [&#39;费用&#39;]" in html or "missing ['费用']" in html
-    assert "broken internal link" in html
+    assert "缺少 [&#39;费用&#39;]" in html and "多出 [&#39;收费&#39;]" in html
+    assert "站内链接 /zh/no-such-" in html and "打不开" in html
 
 
 def test_the_content_rules_on_sources_and_law_changes_are_named_in_the_form(app):
@@ -168,7 +171,7 @@ def test_the_content_rules_on_sources_and_law_changes_are_named_in_the_form(app)
     fields["fm-sources"] = "USPTO 规则 | https://www.uspto.gov/trademarks/laws | 2026-11-30"
     fields.update(change_note="测试", intent="save")
     html = editor.post(alert, data=fields).get_data(as_text=True)
-    assert "need a role" in html and "is not the event_date of any primary or report source" in html
+    assert "需要填写 role" in html and "不是任何 primary 或 report 来源所写的事件日期" in html
     assert "USPTO 规则 | https://www.uspto.gov/trademarks/laws | 2026-11-30" in html
     fields = edit_form(editor, f"{GUIDE}/zh/edit")
     assert fields["fm-changes"].startswith("- effective:")
@@ -176,7 +179,7 @@ def test_the_content_rules_on_sources_and_law_changes_are_named_in_the_form(app)
     fields.update(change_note="测试", intent="save")
     response = editor.post(f"{GUIDE}/zh/edit", data=fields)
     assert response.status_code == 400
-    assert "changes: item 1 must have exactly effective, law, url, before, after" in response.get_data(as_text=True)
+    assert "changes：第 1 项必须正好包含 effective, law, url, before, after" in response.get_data(as_text=True)
 
 
 def test_a_change_note_is_required_and_the_preview_is_rendered_on_the_server(app):
@@ -217,7 +220,8 @@ def test_return_restore_and_reviewed_unpublish(app):
         alert = service.find_document("alerts", "uspto-us-attorney-rule")
         alert.status = "published"
         db.session.commit()
-    assert act(editor, slug, "request-unpublish").status_code == 303
+    assert "refused=missing-note" in act(editor, slug, "request-unpublish").headers["Location"]
+    assert act(editor, slug, "request-unpublish", **WITHDRAWN).status_code == 303
     assert app.test_client().get("/zh/alerts/uspto-us-attorney-rule").status_code == 200
     assert act(reviewer, slug, "publish").status_code == 303
     assert app.test_client().get("/zh/alerts/uspto-us-attorney-rule").status_code == 404
@@ -285,7 +289,7 @@ def test_scheduled_publish_and_unpublish_with_a_moving_clock(app):
     assert "演示费用更新" in public.get("/zh/guides/trademark-registration").get_data(as_text=True)
     # A scheduled unpublish (an alert that expires), through the cron command.
     slug = "/zh/staff/content/alerts/uspto-us-attorney-rule"
-    assert act(editor, slug, "request-unpublish").status_code == 303
+    assert act(editor, slug, "request-unpublish", **WITHDRAWN).status_code == 303
     assert act(reviewer, slug, "schedule", when="2099-02-01 00:00").status_code == 303
     with app.app_context():
         document = service.find_document("alerts", "uspto-us-attorney-rule")
@@ -376,7 +380,7 @@ def test_search_follows_a_publish_incrementally(app):
     # Unpublished: gone from search too.
     slug = "/zh/staff/content/alerts/uspto-us-attorney-rule"
     assert "/zh/alerts/uspto-us-attorney-rule" in public.get("/zh/search?q=USPTO").get_data(as_text=True)
-    act(editor, slug, "request-unpublish")
+    act(editor, slug, "request-unpublish", **WITHDRAWN)
     act(reviewer, slug, "publish")
     with app.app_context():
         tasks.run_loop(follow, passes=1)

@@ -14,6 +14,7 @@ from types import MappingProxyType
 import yaml
 
 from portal.content.law_changes import render_changes
+from portal.content.problems import Invalid, Problem
 from portal.content.render import render_markdown
 from portal.content.schema import SECTIONS, validate_front_matter
 from portal.vocab import LANGUAGES
@@ -106,10 +107,10 @@ class Page:
 def split_front_matter(raw):
     """(front-matter text, body) of a file that starts with a --- fenced YAML block."""
     if not raw.startswith("---\n"):
-        raise ValueError("does not start with a '---' front-matter block")
+        raise Invalid("no-front-matter")
     end = raw.find("\n---\n", 4)
     if end == -1:
-        raise ValueError("front-matter block is not closed with '---'")
+        raise Invalid("front-matter-open")
     return raw[4:end], raw[end + 5:]
 
 
@@ -136,13 +137,13 @@ def read_page(content_dir, section, slug, lang, path, today):
     """(Page or None, problems) for one file; problems name the file."""
     rel = path.relative_to(content_dir).as_posix()
     if lang not in LANGUAGES or not slug:
-        return None, [f"{rel}: file name must be <slug>.zh.md or <slug>.en.md"]
+        return None, [Problem("file-name", rel)]
     try:
         # Bytes, not read_text: universal newlines would change a file that export must give back
         # byte for byte.
         raw = path.read_bytes().decode("utf-8")
     except UnicodeDecodeError:
-        return None, [f"{rel}: not UTF-8 text"]
+        return None, [Problem("not-utf8", rel)]
     return page_from_text(section, slug, lang, raw, rel, today)
 
 
@@ -151,11 +152,16 @@ def page_from_text(section, slug, lang, raw, rel, today, **extra):
     from a revision in the content store; `rel` names it in the problems."""
     try:
         meta, body = read_front_matter(raw)
-    except (ValueError, yaml.YAMLError) as error:
+    except Invalid as error:
+        return None, [error.problem.at(rel)]
+    except ValueError as error:
         return None, [f"{rel}: {str(error).splitlines()[0]}"]
+    except yaml.YAMLError as error:
+        return None, [Problem("yaml", rel, detail=str(error).splitlines()[0])]
     values, problems = validate_front_matter(meta, SECTIONS[section], today)
     if problems:
-        return None, [f"{rel}: {problem}" for problem in problems]
+        return None, [problem.at(rel) if isinstance(problem, Problem) else f"{rel}: {problem}"
+                      for problem in problems]
     rendered = render_markdown(body, lang)
     values["changes"] = render_changes(values["changes"], lang)
     page = Page(section=section, slug=slug, lang=lang, html=rendered.html, toc=rendered.toc,

@@ -16,6 +16,7 @@ from bisect import bisect_right
 from dataclasses import replace
 from datetime import date, timedelta
 
+from portal.content.problems import Problem
 from portal.content.render import render_markdown
 
 
@@ -74,17 +75,21 @@ def months_before(day, months):
     raise AssertionError("unreachable")
 
 
+def review_due(page, today, max_age_months):
+    """Were the page's facts last reviewed more than `max_age_months` calendar months before
+    `today`? (PORTAL_CONTENT_REVIEW_MAX_MONTHS: the check's warning and the editors' list.)"""
+    return page.reviewed < months_before(today, max_age_months)
+
+
 def review_warnings(pages, today, max_age_months):
-    """Sentences naming each page whose facts need checking again; never blocks publishing."""
-    oldest_fresh = months_before(today, max_age_months)
+    """Problems (warnings) naming each page whose facts need checking again; never blocks publishing."""
     for page in pages:
         for change in page.changes:
             if page.reviewed < change.effective <= today:
-                yield (f"{page.path}: reviewed {page.reviewed}, before {change.law} took effect on "
-                       f"{change.effective}; check the page against the rules now in force")
-        if page.reviewed < oldest_fresh:
-            yield (f"{page.path}: reviewed {page.reviewed}, more than {max_age_months} months ago; "
-                   "check its facts against the sources again")
+                yield Problem("reviewed-before-change", page.path, reviewed=page.reviewed, law=change.law,
+                              effective=change.effective)
+        if review_due(page, today, max_age_months):
+            yield Problem("review-due", page.path, reviewed=page.reviewed, months=max_age_months)
 
 
 def language_problems(by_key):
@@ -94,5 +99,5 @@ def language_problems(by_key):
         if len(set(dated.values())) > 1:
             first, *others = sorted(versions.values(), key=lambda page: page.lang)
             for other in others:
-                yield (f"{other.path}: changes {dated[other.lang]} differ from "
-                       f"{first.path} ({dated[first.lang]})")
+                yield Problem("changes-differ", other.path, these=dated[other.lang], other=first.path,
+                              those=dated[first.lang])

@@ -7,6 +7,8 @@ quoted speech (“…”), where a teacher may put a question to students in the
 
 import re
 
+from portal.content.problems import Problem
+
 _IDEOGRAPHS = "\u3400-\u9fff"
 _CJK = _IDEOGRAPHS + "\u3000-\u303f\uff00-\uffef“”‘’"
 # , ; : ? ! next to any Chinese character or mark; ( ) next to a Chinese character (not a mark),
@@ -37,7 +39,7 @@ def voice_problems(page):
         return
     for field, text in (("title", page.title), ("summary", page.summary), ("text", page.text)):
         for _position, mark, context in halfwidth_marks(text):
-            yield (f"{page.path}: half-width {mark!r} in Chinese {field} (use {FULL_WIDTH[mark]!r}): "
-                   f"…{context}…")
+            yield Problem("half-width", page.path, mark=repr(mark), field=field, full=repr(FULL_WIDTH[mark]),
+                          context=context)
         for context in informal_you(text):
-            yield f"{page.path}: 你 in the {field}; address the reader as 您: …{context}…"
+            yield Problem("informal-you", page.path, field=field, context=context)

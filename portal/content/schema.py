@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 
 from portal.content import columns
 from portal.content.event_facts import parse_event
+from portal.content.problems import Invalid, Problem, problem_of
 from portal.vocab import AUDIENCES, INDUSTRIES, REGIONS, REQUEST_TYPES, RISK_TYPES, SEVERITIES, TOPICS
 
 # Folder under content/ -> the one kind of page it holds.
@@ -66,15 +67,18 @@ def parse_date(value):
     """A strict YYYY-MM-DD date; YAML's own timestamp guessing is switched off in the loader."""
     text = str(value).strip()
     if not _ISO_DATE.match(text):
-        raise ValueError(f"{text!r} is not a date in YYYY-MM-DD form")
-    return date.fromisoformat(text)  # raises ValueError on 2026-02-30
+        raise Invalid("not-a-date", value=repr(text))
+    try:
+        return date.fromisoformat(text)
+    except ValueError:  # 2026-02-30, 2026-13-01
+        raise Invalid("no-such-day" if 1 <= int(text[5:7]) <= 12 else "no-such-month", value=text) from None
 
 
 def _text(value, limit=None):
     if not isinstance(value, str) or not value.strip():
-        raise ValueError("must be non-empty text")
+        raise Invalid("empty-text")
     if limit and len(value.strip()) > limit:
-        raise ValueError(f"must be at most {limit} characters (has {len(value.strip())})")
+        raise Invalid("too-long", limit=limit, length=len(value.strip()))
     return value.strip()
 
 
@@ -82,10 +86,10 @@ def _ids(allowed):
     def parse(value):
         items = [value] if isinstance(value, str) else value
         if not isinstance(items, list) or not items:
-            raise ValueError("must be a non-empty list")
+            raise Invalid("empty-list")
         unknown = [item for item in items if item not in allowed]
         if unknown:
-            raise ValueError(f"unknown {unknown}; allowed: {', '.join(allowed)}")
+            raise Invalid("unknown-values", unknown=unknown, allowed=", ".join(allowed))
         return tuple(items)
     return parse
 
@@ -93,14 +97,14 @@ def _ids(allowed):
 def _choice(allowed):
     def parse(value):
         if value not in allowed:
-            raise ValueError(f"{value!r} is not one of: {', '.join(allowed)}")
+            raise Invalid("not-one-of", value=repr(value), allowed=", ".join(allowed))
         return value
     return parse
 
 
 def _order(value):
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise ValueError("must be a whole number ≥ 0")
+        raise Invalid("not-whole-number")
     return value
 
 
@@ -112,30 +116,34 @@ def is_home_page(url):
 
 def _sources(value):
     if not isinstance(value, list) or not value:
-        raise ValueError("must be a non-empty list of {title, url, checked}")
+        raise Invalid("sources-list")
     sources = []
     for number, item in enumerate(value, 1):
         if (not isinstance(item, dict) or not SOURCE_KEYS <= set(item)
                 or set(item) - SOURCE_KEYS - SOURCE_OPTIONAL_KEYS):
-            raise ValueError(f"item {number} must have title, url and checked (and may have role, event_date)")
+            raise Invalid("source-keys", number=number)
         url = str(item["url"]).strip()
         if not _URL.match(url):
-            raise ValueError(f"item {number}: {url!r} is not an http(s) URL")
-        try:
-            checked = parse_date(item["checked"])
-        except ValueError as error:
-            raise ValueError(f"item {number}: checked {error}") from None
-        try:
-            event_date = parse_date(item["event_date"]) if item.get("event_date") else None
-        except ValueError as error:
-            raise ValueError(f"item {number}: event_date {error}") from None
+            raise Invalid("item", number=number, detail=Problem("not-url", value=repr(url)))
+        dates = {}
+        for name in ("checked", "event_date"):
+            try:
+                dates[name] = parse_date(item[name]) if name == "checked" or item.get(name) else None
+            except ValueError as error:
+                raise Invalid("item", number=number,
+                              detail=Problem("named", name=name, detail=problem_of(error))) from None
         role = item.get("role")
         if role is not None and role not in SOURCE_ROLES:
-            raise ValueError(f"item {number}: role {role!r} is not one of: {', '.join(SOURCE_ROLES)}")
+            raise Invalid("item", number=number,
+                          detail=Problem("role-unknown", value=repr(role), allowed=", ".join(SOURCE_ROLES)))
         if is_home_page(url) and role != "tool":
-            raise ValueError(f"item {number}: {url} is a site's home page; cite the document itself "
-                             "(a home page is allowed only with role: tool, for a search system)")
-        sources.append(Source(_text(item["title"]), url, checked, role, event_date))
+            raise Invalid("item", number=number, detail=Problem("home-page", url=url))
+        try:
+            title = _text(item["title"])
+        except ValueError as error:
+            raise Invalid("item", number=number, detail=Problem("named", name="title", detail=problem_of(error))) \
+                from None
+        sources.append(Source(title, url, dates["checked"], role, dates["event_date"]))
     return tuple(sources)
 
 
@@ -159,19 +167,19 @@ CHANGE_KEYS = ("effective", "law", "url", "before", "after")
 
 def _changes(value):
     if not isinstance(value, list) or not value:
-        raise ValueError("must be a non-empty list of {effective, law, url, before, after}")
+        raise Invalid("changes-list")
     changes = []
     for number, item in enumerate(value, 1):
         if not isinstance(item, dict) or set(item) != set(CHANGE_KEYS):
-            raise ValueError(f"item {number} must have exactly {', '.join(CHANGE_KEYS)}")
+            raise Invalid("change-keys", number=number, keys=", ".join(CHANGE_KEYS))
         try:
             effective = parse_date(item["effective"])
             law, before, after = (_text(item[key]) for key in ("law", "before", "after"))
         except ValueError as error:
-            raise ValueError(f"item {number}: {error}") from None
+            raise Invalid("item", number=number, detail=problem_of(error)) from None
         url = str(item["url"]).strip()
         if not _URL.match(url):
-            raise ValueError(f"item {number}: {url!r} is not an http(s) URL")
+            raise Invalid("item", number=number, detail=Problem("not-url", value=repr(url)))
         changes.append(LawChange(effective, law, url, before, after))
     return tuple(sorted(changes, key=lambda change: change.effective))
 
@@ -229,7 +237,7 @@ MATERIAL_SECTIONS = {
 
 def _duration(value):
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= DURATION_MAX:
-        raise ValueError(f"must be whole minutes from 1 to {DURATION_MAX}")
+        raise Invalid("duration", maximum=DURATION_MAX)
     return value
 
 
@@ -301,38 +309,39 @@ FIELD_NAMES = tuple(field.name for field in FIELDS)
 
 
 def validate_front_matter(meta, expected_kind, today):
-    """Return (values, problems): values has every field, problems are readable sentences."""
+    """Return (values, problems): values has every field, problems are Problems (portal/content/
+    problems.py: each its English sentence, with a code and parameters for the editor's language)."""
     problems = []
     if not isinstance(meta, dict):
-        return {}, ["front matter must be a YAML mapping"]
+        return {}, [Problem("not-mapping")]
     unknown = sorted(set(meta) - set(FIELD_NAMES))
     if unknown:
-        problems.append(f"unknown front-matter keys {unknown}; allowed: {', '.join(FIELD_NAMES)}")
+        problems.append(Problem("unknown-keys", keys=unknown, allowed=", ".join(FIELD_NAMES)))
     values = {}
     for field in FIELDS:
         if field.name not in meta or meta[field.name] in (None, ""):
             if expected_kind in field.required_for:
-                problems.append(f"{field.name}: missing (required for {expected_kind})")
+                problems.append(Problem("field-missing", field=field.name, kind=expected_kind))
             values[field.name] = field.default
             continue
         try:
             values[field.name] = field.parse(meta[field.name])
         except ValueError as error:
-            problems.append(f"{field.name}: {error}")
+            problems.append(Problem("field-invalid", field=field.name, detail=problem_of(error)))
             values[field.name] = field.default
     if values.get("kind") and values["kind"] != expected_kind:
-        problems.append(f"kind: {values['kind']!r} does not belong in this folder (expected {expected_kind!r})")
+        problems.append(Problem("wrong-kind", kind=repr(values["kind"]), expected=repr(expected_kind)))
     updated, reviewed = values.get("updated"), values.get("reviewed")
     for name in ("updated", "reviewed", "date"):
         if values.get(name) and values[name] > today:
-            problems.append(f"{name}: {values[name]} is in the future")
+            problems.append(Problem("in-future", field=name, date=values[name]))
     if updated and reviewed and reviewed < updated:
-        problems.append(f"reviewed ({reviewed}) is before updated ({updated})")
+        problems.append(Problem("reviewed-before-updated", reviewed=reviewed, updated=updated))
     for source in values.get("sources") or ():
         if source.checked > today:
-            problems.append(f"sources: checked date {source.checked} is in the future")
+            problems.append(Problem("source-checked-future", date=source.checked))
         if source.event_date and source.event_date > source.checked:
-            problems.append(f"sources: event_date {source.event_date} is after the day it was read")
+            problems.append(Problem("source-event-after-checked", date=source.event_date))
     if expected_kind == "alert":
         problems.extend(_alert_date_problems(values))
     if expected_kind in columns.COLUMN_KINDS or values.get("demo"):
@@ -345,12 +354,10 @@ def _alert_date_problems(values):
     sources, event = values.get("sources") or (), values.get("date")
     unroled = [number for number, source in enumerate(sources, 1) if source.role is None]
     if unroled:
-        yield f"sources: items {unroled} need a role (alerts: {', '.join(SOURCE_ROLES)})"
+        yield Problem("sources-need-role", items=unroled, roles=", ".join(SOURCE_ROLES))
     if not event or not sources:
         return
     stated = {source.event_date for source in sources if source.role in ("primary", "report")}
     if event not in stated:
         by_commentary = any(s.event_date == event for s in sources if s.role == "commentary")
-        why = " (only a commentary gives it: an article's date is not the event's)" if by_commentary else ""
-        yield (f"date: {event} is not the event_date of any primary or report source{why}; "
-               "date the alert by the event its sources state")
+        yield Problem("alert-date-commentary" if by_commentary else "alert-date-unstated", date=event)

@@ -9,8 +9,9 @@ what is live; workers compare it with the generation their catalog was built fro
 """
 
 from datetime import UTC, datetime
+from typing import NamedTuple
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint, select, update
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, UniqueConstraint, select, update
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.db import UTCDateTime, db
@@ -36,6 +37,9 @@ class ContentDocument(db.Model):
     submitted_by: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
     scheduled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     return_comment: Mapped[str] = mapped_column(Text, default="")
+    # An unpublish under review: its public change note per language ({lang: note}), written
+    # into the history when it is published.
+    pending_notes: Mapped[dict | None] = mapped_column(JSON, nullable=True)
     # Whole number raised on every workflow change: a form carries it, a stale one is refused.
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
@@ -90,7 +94,7 @@ class ContentPublication(db.Model):
     document_id: Mapped[int] = mapped_column(ForeignKey("content_document.id"), index=True)
     lang: Mapped[str] = mapped_column(String(5))
     revision_id: Mapped[int | None] = mapped_column(ForeignKey("content_revision.id"))  # None: unpublished
-    action: Mapped[str] = mapped_column(String(20))  # publish, unpublish
+    action: Mapped[str] = mapped_column(String(20))  # publish, unpublish, republish (live again after an unpublish)
     change_note: Mapped[str] = mapped_column(Text, default="")
     reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
     published_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
@@ -149,18 +153,26 @@ def live_texts():
     return [tuple(row) for row in rows]
 
 
+class PublicUpdate(NamedTuple):
+    """One line of a page's public history."""
+
+    published_at: datetime
+    note: str
+    action: str  # publish, unpublish, republish
+
+
 def public_history():
-    """(section, slug, lang) -> ((published_at, change note), …) newest first, for the pages."""
+    """(section, slug, lang) -> (PublicUpdate, …) newest first, for the pages: every publish with a
+    change note (a release's shipped text has none) and every unpublish and republish."""
     rows = db.session.execute(
         select(ContentDocument.section, ContentDocument.slug, ContentPublication.lang,
-               ContentPublication.published_at, ContentPublication.change_note)
+               ContentPublication.published_at, ContentPublication.change_note, ContentPublication.action)
         .join(ContentPublication, ContentPublication.document_id == ContentDocument.id)
-        .where(ContentPublication.action == "publish")
         .order_by(ContentPublication.published_at.desc(), ContentPublication.id.desc()))
     history = {}
-    for section, slug, lang, published_at, note in rows:
-        if note:
-            history.setdefault((section, slug, lang), []).append((published_at, note))
+    for section, slug, lang, published_at, note, action in rows:
+        if note or action != "publish":
+            history.setdefault((section, slug, lang), []).append(PublicUpdate(published_at, note or "", action))
     return {key: tuple(items) for key, items in history.items()}
 
 

@@ -33,6 +33,9 @@ class ActionForm(FlaskForm):
     lang_of = HiddenField()
     comment = TextAreaField(_l("Comment for the author"), validators=[Optional(), Length(max=2000)])
     when = StringField(_l("Publish at (Beijing time, e.g. 2026-12-24 09:00)"), validators=[Optional(), Length(max=30)])
+    # An unpublish's (or a republish's) public change note, one per language (notes_for_form).
+    note_zh = TextAreaField(validators=[Optional(), Length(max=500)])
+    note_en = TextAreaField(validators=[Optional(), Length(max=500)])
 
 
 class RestoreForm(FlaskForm):

@@ -15,6 +15,7 @@ from sqlalchemy import select, update
 from portal.content import live_catalog
 from portal.content.catalog import page_from_text
 from portal.content.check import check_pages
+from portal.content.problems import code_of
 from portal.content.schema import SECTIONS
 from portal.content.store import (
     ContentApproval,
@@ -113,8 +114,8 @@ def check_draft(document, lang, text):
     not written yet is no reason to refuse a draft (it is one to refuse a publish)."""
     texts = {other: language.head.text for other, language in languages(document).items()}
     texts[lang] = text
-    missing = "missing (the "
-    return [problem for problem in check_texts(document.section, document.slug, texts) if missing not in problem]
+    return [problem for problem in check_texts(document.section, document.slug, texts)
+            if code_of(problem) != "translation-missing"]
 
 
 def _audit(user, action, document, **after):
@@ -176,8 +177,25 @@ def _move(document, version, **values):
         raise Refused("changed")
 
 
-def act(document, action, user, version, comment="", when=None, moment=None):
-    """Do one workflow action (not save/restore: see save_revision). Returns the new status."""
+def note_languages(document, action):
+    """The languages in which `action` needs a public change note typed with it: an unpublish, in
+    every language live now; a submit, in each language whose text to publish has no change note
+    of its own (a release's text) or one already shown (a republish after an unpublish)."""
+    langs = languages(document)
+    if action == "request-unpublish":
+        return [lang for lang, language in sorted(langs.items()) if language.live_revision_id]
+    if action == "submit":
+        heads = {langs[lang].head_revision_id: lang for lang in pending_languages(document)}
+        published = set(db.session.scalars(select(ContentPublication.revision_id).where(
+            ContentPublication.document_id == document.id, ContentPublication.revision_id.in_(heads))))
+        return sorted(lang for revision_id, lang in heads.items()
+                      if revision_id in published or not langs[lang].head.change_note)
+    return []
+
+
+def act(document, action, user, version, comment="", when=None, moment=None, notes=None):
+    """Do one workflow action (not save/restore: see save_revision). Returns the new status.
+    `notes` ({lang: text}): an unpublish's public change note in every live language."""
     moment = moment or now()
     decision = workflow.decide(action, document.status, user.role, **facts(document, user))
     if not decision.allowed:
@@ -185,6 +203,10 @@ def act(document, action, user, version, comment="", when=None, moment=None):
     spec = workflow.ACTIONS[action]
     if spec.needs_text and not comment.strip():
         raise Refused("missing-text")
+    notes = {lang: (text or "").strip() for lang, text in (notes or {}).items()}
+    noted = note_languages(document, action)
+    if not all(notes.get(lang) for lang in noted):
+        raise Refused("missing-note")
     if spec.needs_time and (when is None or when <= moment):
         raise Refused("bad-time")
     if action in ("submit", "publish", "schedule") and document.pending_action == "publish":
@@ -210,7 +232,8 @@ def act(document, action, user, version, comment="", when=None, moment=None):
         return document.status
     if action in ("submit", "request-unpublish"):
         _move(document, version, status="in_review", review_step=1, submitted_by=user.id, return_comment="",
-              pending_action="unpublish" if action == "request-unpublish" else "publish")
+              pending_action="unpublish" if action == "request-unpublish" else "publish",
+              pending_notes={lang: notes[lang] for lang in noted} or None)
         notices.queue_turn(document, reviewers_for(document, exclude={user.id}))
     elif action == "approve":
         db.session.add(ContentApproval(document_id=document.id, step=document.review_step, reviewer_id=user.id,
@@ -222,7 +245,8 @@ def act(document, action, user, version, comment="", when=None, moment=None):
                            .values(round_version=version + 1))
         notices.queue_turn(document, reviewers_for(document, exclude={user.id} | authors(document)))
     elif action == "return":
-        _move(document, version, status="draft", review_step=1, scheduled_at=None, return_comment=comment.strip())
+        _move(document, version, status="draft", review_step=1, scheduled_at=None, return_comment=comment.strip(),
+              pending_notes=None)
         notices.queue_returned(document, _users(authors(document)), comment.strip())
     elif action == "schedule":
         _move(document, version, status="scheduled", scheduled_at=when)
@@ -230,7 +254,7 @@ def act(document, action, user, version, comment="", when=None, moment=None):
         _move(document, version)
         publish(document, user, moment)
     _audit(user, action, document, comment=comment.strip() or None,
-           when=when.isoformat() if when else None)
+           when=when.isoformat() if when else None, notes=notes or None)
     db.session.commit()
     db.session.refresh(document)
     return document.status
@@ -242,20 +266,30 @@ def publish(document, reviewer, moment, late=None):
     langs = languages(document)
     reviewer_id = reviewer.id if reviewer else None
     if document.pending_action == "unpublish":
+        notes = document.pending_notes or {}
         for language in langs.values():
+            if language.live_revision_id is None:
+                continue
             language.live_revision_id = None
             db.session.add(ContentPublication(document_id=document.id, lang=language.lang, action="unpublish",
-                                              reviewer_id=reviewer_id, published_at=moment))
+                                              change_note=notes.get(language.lang, ""), reviewer_id=reviewer_id,
+                                              published_at=moment))
         document.status = "unpublished"
     else:
         changed = pending_languages(document)
+        notes = document.pending_notes or {}
+        published_before = set(db.session.scalars(select(ContentPublication.lang).where(
+            ContentPublication.document_id == document.id, ContentPublication.action == "unpublish")))
         for lang in changed:
             language = langs[lang]
+            # Live again after an unpublish: the public history says so.
+            again = language.live_revision_id is None and lang in published_before
             language.live_revision_id = language.head_revision_id
             language.published_at = moment
             language.translation_stale = False
             db.session.add(ContentPublication(document_id=document.id, lang=lang, revision_id=language.head_revision_id,
-                                              action="publish", change_note=language.head.change_note,
+                                              action="republish" if again else "publish",
+                                              change_note=notes.get(lang) or language.head.change_note,
                                               reviewer_id=reviewer_id, published_at=moment))
             if not language.head.minor:
                 for other, other_language in langs.items():
@@ -263,6 +297,7 @@ def publish(document, reviewer, moment, late=None):
                         other_language.translation_stale = True
         document.status = "published"
     document.scheduled_at = None
+    document.pending_notes = None
     document.review_step = 1
     recipients = _users(authors(document))
     document.submitted_by = None

@@ -8,6 +8,7 @@ service.py, which applies the workflow table; the views translate HTTP to those 
 import re
 
 from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
+from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -15,6 +16,9 @@ from wtforms import SelectChoice
 
 from portal.accounts import auth
 from portal.content.catalog import page_from_text
+from portal.content.check import page_warnings
+from portal.content.law_changes import review_due
+from portal.content.problems import Problem, describe
 from portal.content.schema import SECTIONS
 from portal.content.store import ContentDocument, ContentRevision
 from portal.db import db
@@ -36,10 +40,13 @@ def status_labels():
 
 
 def kind_labels():
-    return {"guides": _("Guides"), "alerts": _("Overseas risk alerts"), "education": _("Teaching materials"),
-            "events": _("Events"),
-            "notices": _("Notices"), "policies": _("Policy files"), "interpretations": _("Policy interpretations"),
-            "pages": _("Fixed pages")}
+    """Every section of the schema, labelled; a section added later shows by its folder name until
+    it is given a label here, rather than breaking the list."""
+    labels = {"guides": _("Guides"), "alerts": _("Overseas risk alerts"), "education": _("Teaching materials"),
+              "events": _("Events"), "notices": _("Notices"), "policies": _("Policy files"),
+              "interpretations": _("Policy interpretations"), "pages": _("Fixed pages")}
+    return {**{section: label for section, label in labels.items() if section in SECTIONS},
+            **{section: section for section in SECTIONS if section not in labels}}
 
 
 def field_hints():
@@ -73,6 +80,8 @@ def refusals():
         "more-steps": _("This kind of page needs more review steps first."),
         "last-step": _("This is the last step: publish or schedule it."),
         "missing-text": _("Please write a comment for the author."),
+        "missing-note": _("Say in a sentence, in each language, why the page is withdrawn or published again: "
+                          "the public reads it in the page's history."),
         "bad-time": _("Give a time in the future, as YYYY-MM-DD HH:MM, Beijing time."),
         "problems": _("The page has problems that must be corrected before it is published. Open the edit form "
                       "to see them."),
@@ -117,6 +126,7 @@ def index():
     documents = db.session.scalars(select(ContentDocument).order_by(ContentDocument.section,
                                                                     ContentDocument.slug)).all()
     catalog = current_app.extensions["catalog"]
+    today, months = service.now().date(), current_app.config["CONTENT_REVIEW_MAX_MONTHS"]
     rows = {}
     for document in documents:
         page = catalog.get(document.section, document.slug, g.lang) or next(
@@ -127,19 +137,12 @@ def index():
             "document": document, "title": page.title if page else document.slug,
             "languages": [lang for lang in LANGUAGES if lang in langs],
             "stale": [lang for lang in LANGUAGES if lang in langs and langs[lang].translation_stale],
-            "turn": whose_turn(document), "due": page is not None and _fact_review_due(page)})
+            "turn": whose_turn(document), "due": page is not None and review_due(page, today, months),
+            "reviewed": page.reviewed if page else None})
     form = NewPageForm(formdata=None, section="guides")
     form.section.choices = section_choices()
     return render_template("publishing/index.html", rows=rows, kinds=kind_labels(), statuses=status_labels(),
-                           form=form)
-
-
-def _fact_review_due(page, months=6):
-    """A page whose facts were last reviewed more than `months` ago (Chinese sites are inspected
-    on stale columns: six months for notices)."""
-    from datetime import date, timedelta  # noqa: PLC0415
-
-    return page.reviewed < date.today() - timedelta(days=30 * months)
+                           form=form, review_months=months)
 
 
 def section_choices():
@@ -182,7 +185,7 @@ def edit(section, slug, doc_lang):
     head = current.head if current else None
     form = EditForm()
     fields = editing.fields_for(kind)
-    problems, preview, refusal, newer = [], None, None, None
+    problems, preview, refusal, newer, warnings = [], None, None, None, []
     if request.method == "GET":
         typed, body = editing.values_from_text(head.text if head else "")
         form.body.data = body or _skeleton(kind, doc_lang)
@@ -195,6 +198,7 @@ def edit(section, slug, doc_lang):
         page, _load = page_from_text(section, slug, doc_lang, text, f"{section}/{slug}.{doc_lang}.md",
                                      service.now().date())
         preview = page
+        warnings = page_warnings(current_app, page, service.now().date()) if page else []
         changed = head is None or text != head.text
         if request.form.get("intent") == "save":
             if not changed:
@@ -218,9 +222,24 @@ def edit(section, slug, doc_lang):
                     return saved(_("Saved as a draft. Submit it for review when it is ready."),
                                  url_for("publishing.document", section=section, slug=slug))
     response = render_template("publishing/edit.html", document=document, doc_lang=doc_lang, form=form,
-                               fields=fields, typed=typed, problems=problems, preview=preview, refusal=refusal,
-                               newer=newer, kind=kind, kinds=kind_labels(), hints=field_hints())
+                               fields=fields, typed=typed, problems=[_for_editor(problem) for problem in problems],
+                               warnings=[_for_editor(warning) for warning in warnings], preview=preview,
+                               refusal=refusal, newer=newer, kind=kind, kinds=kind_labels(), hints=field_hints())
     return response, (200 if request.method == "GET" or (not problems and not form.errors and not refusal) else 400)
+
+
+def _for_editor(problem):
+    """A problem in the editor's language, naming the page's language rather than its file."""
+    path = getattr(problem, "path", None)
+    if isinstance(problem, Problem) and path:
+        lang = path.rsplit(".", 2)[-2] if path.count(".") >= 2 else None
+        where = language_names().get(lang)
+        return _("%(where)s: %(problem)s", where=where, problem=problem.message()) if where else problem.translated()
+    return describe(problem)
+
+
+def language_names():
+    return {"zh": _("Chinese version"), "en": _("English version")}
 
 
 def _comparisons(document):
@@ -239,15 +258,17 @@ def document(section, slug):
     document = document_or_404(section, slug)
     facts = service.facts(document, current_user)
     actions = workflow.available(document.status, current_user.role, **facts)
-    revisions = db.session.scalars(select(ContentRevision).where(ContentRevision.document_id == document.id)
-                                   .order_by(ContentRevision.id.desc())).all()
+    revisions = _revisions(document)
     return render_template(
         "publishing/document.html", document=document, languages=service.languages(document),
         comparisons=_comparisons(document), actions=[a for a in actions if a not in ("save", "restore")],
-        labels=action_labels(), statuses=status_labels(), revisions=revisions, people=_people(),
+        labels=action_labels(), statuses=status_labels(), people=_people(),
         turn=whose_turn(document), facts=facts, form=ActionForm(formdata=None), restore_form=RestoreForm(formdata=None),
         scheduled=service.beijing(document.scheduled_at) if document.scheduled_at else None, kinds=kind_labels(),
-        refusal=request.args.get("refused") and refusals().get(request.args["refused"]))
+        refusal=request.args.get("refused") and refusals().get(request.args["refused"]),
+        note_languages={action: service.note_languages(document, action) for action in ("submit", "request-unpublish")
+                        if action in actions},
+        **_compare_choices(document, revisions))
 
 
 @bp.post("/content/<page_section:section>/<page_slug:slug>/act")
@@ -271,8 +292,9 @@ def act(section, slug):
         if form.lang_of.data not in LANGUAGES:
             abort(400)
         comment = form.lang_of.data
+    notes = {lang: form[f"note_{lang}"].data or "" for lang in LANGUAGES}
     try:
-        service.act(document, form.action.data, current_user, version, comment=comment, when=when)
+        service.act(document, form.action.data, current_user, version, comment=comment, when=when, notes=notes)
     except service.Refused as refused:
         return _refused(section, slug, refused.reason)
     return saved(_("Done."), url_for("publishing.document", section=section, slug=slug))
@@ -284,14 +306,47 @@ def _refused(section, slug, reason):
 
 @bp.get("/content/<page_section:section>/<page_slug:slug>/compare")
 def compare(section, slug):
+    """Any two revisions of one language, chosen in the history's form (a GET: nothing changes)."""
     document = document_or_404(section, slug)
     first, second = (_revision_of(document, request.args.get(name)) for name in ("a", "b"))
+    choices = _compare_choices(document)
     if first is None or second is None or first.lang != second.lang:
-        return render_template("publishing/compare.html", document=document, error=True, kinds=kind_labels()), 400
+        return render_template("publishing/compare.html", document=document, error=True, kinds=kind_labels(),
+                               **choices), 400
     labels = {"added": _("added"), "removed": _("removed"), "end": _("end")}
     html = diff.render(diff.segments(first.text, second.text, first.lang), labels)
     return render_template("publishing/compare.html", document=document, first=first, second=second, html=html,
-                           error=False, kinds=kind_labels())
+                           error=False, kinds=kind_labels(),
+                           **dict(choices, first_choice=first.id, second_choice=second.id))
+
+
+def _revisions(document):
+    return db.session.scalars(select(ContentRevision).where(ContentRevision.document_id == document.id)
+                              .order_by(ContentRevision.id.desc())).all()
+
+
+def _compare_choices(document, revisions=None):
+    """What the compare form needs: every revision, newest first, labelled; by default the live
+    revision of the first language with a pending change against its head (else the two newest)."""
+    revisions = revisions if revisions is not None else _revisions(document)
+    first = second = None
+    for language in service.languages(document).values():
+        if language.live_revision_id and language.live_revision_id != language.head_revision_id:
+            first, second = language.live_revision_id, language.head_revision_id
+            break
+    if first is None and revisions:
+        second = revisions[0].id
+        first = next((r.id for r in revisions[1:] if r.lang == revisions[0].lang), second)
+    people = _people()
+
+    def revision_label(revision):
+        label = _("Revision %(number)s (%(lang)s, %(when)s, %(who)s)", number=revision.id, lang=revision.lang,
+                  when=format_datetime(revision.created_at, "short"),
+                  who=people.get(revision.author_id) or _("the release"))
+        return label + (" " + _("(refused: saved on a stale version)") if revision.source == "conflict" else "")
+
+    return {"revisions": revisions, "revision_label": revision_label, "first_choice": first,
+            "second_choice": second}
 
 
 def _revision_of(document, raw):

@@ -2,7 +2,7 @@
 
 Pure data and functions (no Flask, no database), tested as a table. A document moves:
 
-    draft ──submit──> in_review ──approve (steps 1..n-1)──> in_review (next step)
+    draft, unpublished ──submit──> in_review ──approve (steps 1..n-1)──> in_review (next step)
       ▲                  │  ├──publish (last step)──> published ──request-unpublish──> in_review
       │                  │  └──schedule (last step)──> scheduled ──(due: worker)──> published / unpublished
       └────return────────┘                               │
@@ -38,7 +38,7 @@ class Transition:
 ACTIONS = {
     "save": Transition(EDITABLE, EDITORS),
     "restore": Transition(EDITABLE, EDITORS),
-    "submit": Transition(("draft",), EDITORS),
+    "submit": Transition(("draft", "unpublished"), EDITORS),  # unpublished: to publish it again
     "request-unpublish": Transition(("published",), EDITORS),
     "confirm-translation": Transition(STATUSES, EDITORS),
     "approve": Transition(("in_review",), REVIEWERS, reviews=True),

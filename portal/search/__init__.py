@@ -2,7 +2,7 @@
 
 from portal import tasks
 from portal.search.cli import search_group
-from portal.search.follow import follow_catalog
+from portal.search.follow import compact_after_updates, follow_catalog
 from portal.search.service import RenderedPages, SearchIndex, SearchUnavailable, current_search
 
 __all__ = ["SearchUnavailable", "current_search", "init_app", "warm"]
@@ -31,6 +31,7 @@ def init_app(app):
     app.cli.add_command(search_group)
     # Every pass: a stat of the host's content signal and of the build's info file when nothing moved.
     tasks.every(app, "search index follows published content", 0, lambda: follow_catalog(app))
+    tasks.every(app, "search index compaction", 60, lambda: compact_after_updates(app))
 
     from portal.search import views  # noqa: PLC0415 (the search page)
 

@@ -7,7 +7,7 @@ import logging
 
 from portal.content import live_catalog
 from portal.search.entries import catalog_entries
-from portal.search.indexer import current_build, update_index
+from portal.search.indexer import compact_index, current_build, update_index
 
 log = logging.getLogger(__name__)
 
@@ -25,4 +25,13 @@ def follow_catalog(app):
         changed, removed = result
         log.info("search index follows content generation %s: %s re-indexed, %s removed",
                  catalog.generation, len(changed), len(removed))
+    return False
+
+
+def compact_after_updates(app):
+    """The loop's later merge: once updates have been quiet for a while, the build's small segments
+    and the deleted versions in its large one are merged into one segment (seconds at 10,000 pages,
+    so never on the path between a publish and the search showing it). Returns False."""
+    if compact_index(app.config["SEARCH_INDEX_DIR"]):
+        log.info("search index compacted into one segment")
     return False

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh.codec.whoosh3 import W3Codec
+from whoosh.filedb.filestore import FileStorage
 from whoosh.index import LockError
 
 from portal.search import schema as S
@@ -48,32 +49,43 @@ def document(entry):
     }
 
 
-# Text -> its digest, for the texts of the last build or update in this process. Hashing every
-# page's text again on each update cost ~0.15 s at 10,000 pages; a dict lookup by the same string
-# object costs next to nothing (Python keeps a string's hash, and equality starts with identity).
-_text_digests = {}
+# What was fingerprinted in the last build or update of this process: the entry's keys and values
+# -> its fingerprint. The worker loop re-indexes after every publish and hands in every page again;
+# hashing each page's text and fields again cost ~0.15-0.2 s at 10,000 pages, a lookup by the same
+# objects costs next to nothing (Python keeps a string's hash, and equality starts with identity).
+_fingerprints = {}
 
 
-def fingerprint(entry, digests=None):
-    """Changes when anything the index holds of a page changes."""
-    text = entry["text"]
-    text_digest = _text_digests.get(text)
-    if text_digest is None:
-        text_digest = hashlib.sha256(text.encode()).hexdigest()
-    if digests is not None:
-        digests[text] = text_digest
-    digest = hashlib.sha256(text_digest.encode())
-    for key in sorted(entry):
-        if key != "text":
-            value = entry[key]
-            digest.update(key.encode() + b"\0" + (",".join(value) if isinstance(value, tuple | list) else str(value))
-                          .encode() + b"\0")
-    return digest.hexdigest()[:16]
+def _fingerprint_key(entry):
+    try:
+        key = (tuple(entry), tuple(entry.values()))
+        hash(key)
+    except TypeError:  # a list among the values: computed every time
+        return None
+    return key
 
 
-def _remember(digests):
-    global _text_digests  # noqa: PLW0603 (one cache per process, replaced whole)
-    _text_digests = digests
+def fingerprint(entry, seen=None):
+    """Changes when anything the index holds of a page changes. `seen` collects what was computed,
+    for _remember."""
+    key = _fingerprint_key(entry)
+    print_ = _fingerprints.get(key) if key is not None else None
+    if print_ is None:  # the same digest as builds before this cache made, so their pages.json stays valid
+        digest = hashlib.sha256(hashlib.sha256(entry["text"].encode()).hexdigest().encode())
+        for name in sorted(entry):
+            if name != "text":
+                value = entry[name]
+                digest.update(name.encode() + b"\0" + (",".join(value) if isinstance(value, tuple | list)
+                                                        else str(value)).encode() + b"\0")
+        print_ = digest.hexdigest()[:16]
+    if seen is not None and key is not None:
+        seen[key] = print_
+    return print_
+
+
+def _remember(seen):
+    global _fingerprints  # noqa: PLW0603 (one cache per process, replaced whole)
+    _fingerprints = seen
 
 
 def write_json(path, data):
@@ -156,6 +168,59 @@ def remove_old_builds(index_root, keep):
         shutil.rmtree(folder, ignore_errors=True)
 
 
+# An update after a publish writes a small segment of its own and merges nothing: Whoosh's default
+# policy merges on commit (small segments, and now and then the build's large one), which cost
+# from 0.1 s to seconds at 10,000 pages on the path between a publish and the search showing it.
+# The worker loop merges later (compact_index): the small segments once there are more than
+# MAX_SMALL_SEGMENTS (well under a second), and everything, dropping the deleted old versions,
+# once updates have been quiet for COMPACT_AFTER_SECONDS, if that is cheap (at most
+# FULL_MERGE_DOCS documents: the shipped library has a few hundred) or the deleted versions have
+# become a tenth of the build (a full merge of 10,000 documents took half a minute of CPU, which
+# the loop's other work, the outbox first, should not wait for after every publish; a release's
+# `flask search build` starts clean anyway). Only a long burst with no loop pass between updates
+# makes an update merge its small segments itself (at 4 × MAX_SMALL_SEGMENTS), so searchers stay
+# quick to open.
+SMALL_SEGMENT_DOCS = 500
+MAX_SMALL_SEGMENTS = 8
+COMPACT_AFTER_SECONDS = 300
+FULL_MERGE_DOCS = 2000
+FULL_MERGE_DELETED_SHARE = 0.1
+
+
+def _small(segments):
+    return [segment for segment in segments if segment.doc_count_all() < SMALL_SEGMENT_DOCS]
+
+
+def _merge(writer, segments):
+    from whoosh.reading import SegmentReader  # noqa: PLC0415 (as Whoosh's own merge policies do)
+
+    for segment in segments:
+        reader = SegmentReader(writer.storage, writer.schema, segment)
+        writer.add_reader(reader)
+        reader.close()
+
+
+def merge_small_segments(writer, segments):
+    """Whoosh merge policy: fold the small segments into the one being written (large ones stay)."""
+    small = _small(segments)
+    _merge(writer, small)
+    return [segment for segment in segments if segment not in small]
+
+
+def hot_path_merge(writer, segments):
+    """Whoosh merge policy of an update: nothing, unless small segments piled up far past the loop's
+    threshold."""
+    return merge_small_segments(writer, segments) if len(_small(segments)) > 4 * MAX_SMALL_SEGMENTS \
+        else segments
+
+
+def _open_for_writing(folder):
+    # Without mmap: Whoosh's mmap path copies each segment's whole term file into memory when the
+    # writer opens its reader (to delete the old version of a page): ~70 ms for one large segment.
+    # Read through the file instead, the few terms a delete looks up.
+    return FileStorage(str(folder), supports_mmap=False).open_index()
+
+
 def update_index(entries, index_root, content_build, generation):
     """Bring the build in service up to `entries` by re-indexing only the pages whose fingerprint
     changed and deleting those that are gone, in place (one writer per host: Whoosh's lock).
@@ -167,15 +232,14 @@ def update_index(entries, index_root, content_build, generation):
         indexed = json.loads((folder / PAGES_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None  # a build from before incremental updates: `flask search build` replaces it
-    digests = {}
-    wanted = {entry["doc_id"]: (entry, fingerprint(entry, digests)) for entry in entries}
-    _remember(digests)
+    seen = {}
+    wanted = {entry["doc_id"]: (entry, fingerprint(entry, seen)) for entry in entries}
+    _remember(seen)
     changed = [doc_id for doc_id, (_entry, print_) in wanted.items() if indexed.get(doc_id) != print_]
     removed = [doc_id for doc_id in indexed if doc_id not in wanted]
     if changed or removed:
-        ix = whoosh_index.open_dir(str(folder))
         try:
-            writer = ix.writer()
+            writer = _open_for_writing(folder).writer()
         except LockError:
             return None
         for doc_id in removed:
@@ -185,10 +249,60 @@ def update_index(entries, index_root, content_build, generation):
             entry, print_ = wanted[doc_id]
             writer.update_document(**document(entry))
             indexed[doc_id] = print_
-        writer.commit()
+        writer.commit(mergetype=hot_path_merge)
         write_json(folder / PAGES_FILE, indexed)
-    info.update(content_build=content_build, content_generation=generation, documents=len(indexed),
-                updated_at=datetime.now(UTC).isoformat())
+        info["updated_at"] = datetime.now(UTC).isoformat()
+    info.update(content_build=content_build, content_generation=generation, documents=len(indexed))
     # Rewritten last: its change is what tells the web workers to reopen their searcher.
     write_json(folder / INFO_FILE, info)
     return changed, removed
+
+
+def segment_state(index_root):
+    """(segments, deleted documents) of the build in service, or None without one."""
+    folder, _info = current_build(index_root)
+    if folder is None:
+        return None
+    try:
+        segments = whoosh_index.open_dir(str(folder))._segments()
+    except (OSError, whoosh_index.IndexError):
+        return None
+    return len(segments), sum(segment.deleted_count() for segment in segments)
+
+
+def compact_index(index_root, quiet_seconds=COMPACT_AFTER_SECONDS, now=None):
+    """The worker loop's merge, off the publish path: the small segments once there are more than
+    MAX_SMALL_SEGMENTS; everything into one segment without the deleted versions once no update has
+    come for `quiet_seconds` and that is worth its cost (see FULL_MERGE_DOCS). Returns what it did:
+    None, "small" or "all"."""
+    folder, info = current_build(index_root)
+    if folder is None or info is None:
+        return None
+    try:
+        ix = whoosh_index.open_dir(str(folder))  # with mmap: merging reads every posting
+        segments = ix._segments()
+    except (OSError, whoosh_index.IndexError):
+        return None
+    updated = info.get("updated_at")
+    now = now or datetime.now(UTC)
+    quiet = not updated or (now - datetime.fromisoformat(updated)).total_seconds() >= quiet_seconds
+    deleted = sum(segment.deleted_count() for segment in segments)
+    documents = sum(segment.doc_count_all() for segment in segments) - deleted
+    worth_it = documents <= FULL_MERGE_DOCS or deleted >= FULL_MERGE_DELETED_SHARE * documents
+    if quiet and worth_it and (len(segments) > 1 or deleted):
+        kind = "all"
+    elif len(_small(segments)) > MAX_SMALL_SEGMENTS:
+        kind = "small"
+    else:
+        return None
+    try:
+        writer = ix.writer()
+    except LockError:
+        return None
+    if kind == "all":
+        writer.commit(optimize=True)
+    else:
+        writer.commit(mergetype=merge_small_segments)
+    info["compacted_at"] = now.isoformat()
+    write_json(folder / INFO_FILE, info)  # the web workers reopen their searcher
+    return kind

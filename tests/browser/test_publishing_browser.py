@@ -134,7 +134,7 @@ def test_editor_pages_by_keyboard_alone_and_axe_in_both_languages(browser, serve
             page.keyboard.press("Enter")
         assert page.locator("#preview-title").count() == 1
         assert run_axe(page) == []
-        history = page.url.rsplit("/", 3)[0] + "/"
+        history = page.url.rsplit("/", 2)[0] + "/"  # …/guides/<slug>/zh/edit → …/guides/<slug>/
         page.goto(history)
         compare = page.locator("a[href*='/compare?']").first
         if compare.count():
@@ -143,3 +143,13 @@ def test_editor_pages_by_keyboard_alone_and_axe_in_both_languages(browser, serve
                 page.keyboard.press("Enter")
             assert "/compare?" in page.url
             assert run_axe(page) == []
+        # Any two revisions: the history's compare form, by keyboard, without JavaScript of its own.
+        page.goto(history)
+        page.locator("#compare-a").focus()
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.id") == "compare-b"
+        page.keyboard.press("Tab")
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        assert "/compare?" in page.url and page.locator(".compare-form").count() == 1
+        assert run_axe(page) == []
