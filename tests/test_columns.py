@@ -147,7 +147,8 @@ def test_the_policy_library_holds_the_real_files_in_both_languages(client, catal
         html = page.get_data(as_text=True)
         assert all(f"/{lang}/policies/{slug}" in html for slug in POLICIES)
     assert catalog.get("policies", "hengshui-ip-plan-14th-five-year", "zh").doc_number == "衡政办字〔2022〕27号"
-    assert catalog.get("policies", "national-ip-plan-14th-five-year", "en").doc_number == "国发〔2021〕20号"
+    # The city plan states the provincial plan's 文号 (the national plan's could not be verified on an official page).
+    assert catalog.get("policies", "hebei-ip-plan-14th-five-year", "en").doc_number == "冀政字〔2021〕66号"
     city_plan = {p.policy for p in catalog.in_section("interpretations", "zh")}
     assert "hengshui-ip-plan-14th-five-year" in city_plan
 
@@ -156,7 +157,7 @@ def test_the_policy_library_holds_the_real_files_in_both_languages(client, catal
     ("level=hengshui", {"hengshui-ip-plan-14th-five-year"}),
     ("level=hebei&status=expired", {"hebei-ip-plan-14th-five-year"}),
     ("status=amended", {"trademark-law-2019"}),
-    ("year=2023", {"patent-commercialization-action-2023-2025"}),
+    ("year=2022", {"hengshui-ip-plan-14th-five-year"}),
     # Any of the issuers: the Hebei outline was issued jointly with the provincial party committee.
     ("issuer=hengshui-government-office&issuer=hebei-government", {"hengshui-ip-plan-14th-five-year",
                                                                     "hebei-ip-plan-14th-five-year",
