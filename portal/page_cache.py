@@ -11,8 +11,8 @@ what lets a guide page be served nearly as fast as a bare "hello". Only addresse
 are stored, so the cache is bounded by the number of pages.
 
 The middleware sits inside ProxyFix, so the scheme it sees is the client's, and it keys pages by
-scheme and path: a page first rendered over HTTPS (with HSTS) is never served over plain HTTP, or
-the other way round. It applies the trusted-host check Flask would: a forged Host header gets the
+scheme, path and care mode (关怀版, portal/care.py): a page first rendered over HTTPS (with HSTS) is
+never served over plain HTTP, or the other way round, nor a standard page to a visitor in care mode. It applies the trusted-host check Flask would: a forged Host header gets the
 same 400 whether or not the page was cached.
 """
 
@@ -22,6 +22,8 @@ from functools import wraps
 from flask import Response, current_app, g, request
 from werkzeug.exceptions import SecurityError
 from werkzeug.wsgi import get_host
+
+from portal import care
 
 CACHE_CONTROL = "public, max-age=300"
 # Headers that belong to one response, not to the page: computed again (Content-Length) or never
@@ -62,7 +64,7 @@ def rendered_once(view):
 
     @wraps(view)
     def wrapper(**kwargs):
-        key = (request.scheme, request.path)
+        key = (request.scheme, request.path, care.from_request(request))
         page = current_app.extensions["page_cache"].get(key)
         if page is None:
             page = CachedPage(view(**kwargs))
@@ -87,7 +89,7 @@ class PageCacheMiddleware:
         method = environ.get("REQUEST_METHOD")
         page = None
         if method in ("GET", "HEAD"):
-            page = self.pages.get((environ.get("wsgi.url_scheme"), environ.get("PATH_INFO")))
+            page = self.pages.get((environ.get("wsgi.url_scheme"), environ.get("PATH_INFO"), care.from_environ(environ)))
         if page is None or not self._trusted(environ):
             return self.wsgi_app(environ, start_response)  # Flask answers, 400 for a forged Host
         if page.not_modified(environ.get("HTTP_IF_NONE_MATCH")):
@@ -118,6 +120,9 @@ def init_app(app):
         pending = g.pop("page_to_cache", None)
         if pending and response.status_code == 200:
             key, page = pending
+            # Browsers keep a page for CACHE_CONTROL's 5 minutes: the care-mode cookie must make them
+            # ask again, or switching modes would show the other mode's copy.
+            response.vary.add("Cookie")
             page.keep_headers_of(response)
             pages[key] = page
         return response
