@@ -4,7 +4,7 @@ daily (PORTAL_SITE_CHECK_HOURS); cron can run it instead: `30 2 * * * flask --ap
 import click
 from flask.cli import AppGroup
 
-from portal.sitehealth import service
+from portal.sitehealth import links, service
 
 site_group = AppGroup("site", help="Site health: link checks, column deadlines, reply limits.")
 
@@ -14,7 +14,7 @@ site_group = AppGroup("site", help="Site health: link checks, column deadlines, 
 @click.option("--internal-only", is_flag=True, help="Do not fetch external addresses (no network).")
 def check_command(internal_only):
     run, columns_sent, escalated = service.run_checks(external=not internal_only)
-    broken = [row for row in service.link_rows(run) if row.outcome not in ("ok", "redirect", "robots")]
+    broken = [row for row in service.link_rows(run) if row.outcome not in links.NOT_BROKEN]
     for row in broken:
         pages = ", ".join(page for page, _title in row.pages[:3])
         click.echo(f"{row.outcome}: {row.url} ({row.status or row.detail}) on {pages}")

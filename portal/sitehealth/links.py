@@ -20,20 +20,22 @@ from urllib.parse import urljoin, urlsplit
 import requests
 
 MAX_REDIRECTS = 5
+# Outcomes that are not a broken link (a disallowed or skipped address was not fetched at all).
+NOT_BROKEN = ("ok", "redirect", "robots", "skipped")
 _HREF = re.compile(r'href="([^"]*)"')
 
 
 @dataclass(frozen=True)
 class Result:
     url: str
-    outcome: str             # ok, redirect, broken, loop, timeout, error, robots
+    outcome: str             # ok, redirect, broken, loop, timeout, error, robots, skipped
     status: int | None = None
     redirect_to: str | None = None
     detail: str = ""
 
     @property
     def broken(self):
-        return self.outcome not in ("ok", "redirect", "robots")
+        return self.outcome not in NOT_BROKEN
 
 
 def page_links(page):

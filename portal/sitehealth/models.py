@@ -39,7 +39,8 @@ class LinkResult(db.Model):
     url: Mapped[str] = mapped_column(Text)
     internal: Mapped[bool] = mapped_column(default=False)
     # ok, redirect (ends somewhere that answers), broken (4xx/5xx), loop (a redirect loop or too
-    # many), timeout, error (no connection, bad TLS…), robots (robots.txt disallows: not fetched)
+    # many), timeout, error (no connection, bad TLS…), robots (robots.txt disallows: not fetched),
+    # skipped (external, and the run was --internal-only)
     outcome: Mapped[str] = mapped_column(String(10))
     status: Mapped[int | None] = mapped_column(Integer)      # the last HTTP status seen
     redirect_to: Mapped[str | None] = mapped_column(Text)    # where redirects ended

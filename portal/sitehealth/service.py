@@ -110,7 +110,7 @@ def run_link_check(external=True, checker=None):
             app.config["LINK_CHECK_HOST_DELAY"], app.config["LINK_CHECK_USER_AGENT"])
         results.update(checker.check(outside))
     else:
-        results.update({url: links.Result(url, "error", detail="not checked (--internal-only)") for url in outside})
+        results.update({url: links.Result(url, "skipped", detail="not fetched (--internal-only)") for url in outside})
     for url, result in results.items():
         on_pages = internal.get(url) or outside.get(url) or []
         db.session.add(LinkResult(run_id=run.id, url=url, internal=url in internal, outcome=result.outcome,
@@ -134,7 +134,7 @@ def latest_run():
                              .order_by(SiteCheckRun.id.desc()).limit(1))
 
 
-OUTCOME_ORDER = ("broken", "loop", "timeout", "error", "robots", "redirect", "ok")
+OUTCOME_ORDER = ("broken", "loop", "timeout", "error", "robots", "skipped", "redirect", "ok")
 
 
 def link_rows(run):

@@ -48,7 +48,8 @@ def local_path(text):
 def outcome_labels():
     return {"ok": _("Works"), "redirect": _("Moved (works)"), "broken": _("Broken"), "loop": _("Redirect loop"),
             "timeout": _("No answer in time"), "error": _("Could not connect"), "robots": _("Not checked: the site "
-                                                                                             "asks robots not to")}
+                                                                                             "asks robots not to"),
+            "skipped": _("Not checked in this run (internal links only)")}
 
 
 def status_labels():
