@@ -11,8 +11,9 @@ what lets a guide page be served nearly as fast as a bare "hello". Only addresse
 are stored, so the cache is bounded by the number of pages.
 
 The middleware sits inside ProxyFix, so the scheme it sees is the client's, and it keys pages by
-scheme, path and care mode (关怀版, portal/care.py): a page first rendered over HTTPS (with HSTS) is
-never served over plain HTTP, or the other way round, nor a standard page to a visitor in care mode. It applies the trusted-host check Flask would: a forged Host header gets the
+scheme, path and care mode (关怀版, portal/care.py): a page first rendered over HTTPS (with HSTS)
+is never served over plain HTTP, or the other way round, nor a standard page to a visitor in care
+mode. It applies the trusted-host check Flask would: a forged Host header gets the
 same 400 whether or not the page was cached.
 """
 
@@ -89,7 +90,8 @@ class PageCacheMiddleware:
         method = environ.get("REQUEST_METHOD")
         page = None
         if method in ("GET", "HEAD"):
-            page = self.pages.get((environ.get("wsgi.url_scheme"), environ.get("PATH_INFO"), care.from_environ(environ)))
+            key = (environ.get("wsgi.url_scheme"), environ.get("PATH_INFO"), care.from_environ(environ))
+            page = self.pages.get(key)
         if page is None or not self._trusted(environ):
             return self.wsgi_app(environ, start_response)  # Flask answers, 400 for a forged Host
         if page.not_modified(environ.get("HTTP_IF_NONE_MATCH")):

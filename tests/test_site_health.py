@@ -123,6 +123,10 @@ def test_reply_clock_states_and_the_three_month_limit():
         replies.parse_reply_days("lawsuit=3", {"general": 1})
 
 
+def mailed(purpose):
+    return set(db.session.scalars(select(OutboxMessage.recipient).where(OutboxMessage.purpose == purpose)))
+
+
 def test_reply_limit_escalation_once_per_stage(app, client):
     request_id = make_request(app, client, "bank-a", request_type="general")
     with app.app_context():
@@ -132,11 +136,9 @@ def test_reply_limit_escalation_once_per_stage(app, client):
         assert service.escalate_replies(received + timedelta(days=1)) == 0
         assert service.escalate_replies(received + timedelta(days=10)) == 1
         assert service.escalate_replies(received + timedelta(days=11)) == 0
-        late = db.session.scalars(select(OutboxMessage).where(OutboxMessage.purpose == f"reply-limit-request-{request_id}"))
-        assert {m.recipient for m in late} == coordinators
+        assert mailed(f"reply-limit-request-{request_id}") == coordinators
         assert service.escalate_replies(received + timedelta(days=95)) == 1  # the 3-month limit
-        hard = db.session.scalars(select(OutboxMessage).where(OutboxMessage.purpose == f"reply-hard-request-{request_id}"))
-        assert {m.recipient for m in hard} == coordinators | admins
+        assert mailed(f"reply-hard-request-{request_id}") == coordinators | admins
         assert db.session.scalar(select(func.count(ReplyEscalation.id))) == 2
 
 
@@ -151,8 +153,7 @@ def test_follow_ups_and_reports_are_on_the_reply_clock(app, client):
         assert kinds == {"request", "follow-up", "report"}
         assert service.escalate_replies(now + timedelta(days=30)) == 3
         editors = set(db.session.scalars(select(User.email).where(User.role == "editor", User.active)))
-        mails = db.session.scalars(select(OutboxMessage).where(OutboxMessage.purpose == f"reply-limit-report-{report.id}"))
-        assert {m.recipient for m in mails} == editors
+        assert mailed(f"reply-limit-report-{report.id}") == editors
 
 
 # Footer identifiers and the production refusal

@@ -17,10 +17,10 @@ from portal.accounts import auth
 from portal.content.catalog import page_from_text
 from portal.content.schema import SECTIONS
 from portal.content.store import ContentDocument, ContentRevision
+from portal.content.terms import page_findings
 from portal.db import db
 from portal.models import User
 from portal.params import whole_number
-from portal.content.terms import page_findings
 from portal.publishing import diff, editing, service, terms, workflow
 from portal.publishing.forms import SLUG, ActionForm, EditForm, NewPageForm, RestoreForm, TermConfirmForm
 from portal.vocab import LANGUAGES

@@ -41,7 +41,8 @@ COLUMNS = (
     Column("policy", _l("Policies"), SIX_MONTHS,
            _l("Policy documents column (政策文件类): a new item at least every 6 months (国办秘函〔2019〕19号)")),
     Column("interpretation", _l("Policy interpretations"), SIX_MONTHS,
-           _l("Published with the policy documents they explain (政策解读): the policies' 6 months (国办秘函〔2019〕19号)")),
+           _l("Published with the policy documents they explain (政策解读): the policies' 6 months "
+              "(国办秘函〔2019〕19号)")),
     Column("material", _l("Teaching materials"), SIX_MONTHS,
            _l("Not named by the rules; kept to the 6 months of notice columns, so that it never looks abandoned")),
     Column("guide", _l("Guides (by the date their facts were last checked)"), SIX_MONTHS,
