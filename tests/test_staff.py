@@ -313,8 +313,8 @@ def bank_request(app, client):
     with app.app_context():
         attachment_id = db.session.scalar(select(Attachment.id).where(Attachment.request_id == request_id))
     return {"lang": "zh", "request_id": request_id, "attachment_id": attachment_id, "institution_id": 1,
-            "user_id": 1, "rule_id": 1, "follow_up_id": 999999, "report_id": 999999, "section": "guides", "slug": "trademark-registration",
-            "doc_lang": "zh"}
+            "user_id": 1, "rule_id": 1, "follow_up_id": 999999, "report_id": 999999, "section": "guides",
+            "slug": "trademark-registration", "doc_lang": "zh"}
 
 
 def test_every_staff_route_is_covered_by_the_sweep(app):

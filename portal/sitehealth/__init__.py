@@ -5,10 +5,11 @@ stale, broken links, words to avoid, replies past their limits (the dashboard at
 
 import re
 
-from flask import g, request
+from flask import request
 
 from portal import care, tasks
 from portal.config import ConfigError
+from portal.i18n import current_language
 from portal.sitehealth import columns, replies
 from portal.sitehealth.cli import site_group
 from portal.sitehealth.service import daily_task, escalate_replies
@@ -50,8 +51,7 @@ def init_app(app, csrf):
 
     @app.context_processor
     def footer_facts():
-        lang = getattr(g, "lang", "zh")
-        return {"site_facts": site_facts(app.config, lang), "care_mode": care.from_request(request)}
+        return {"site_facts": site_facts(app.config, current_language()), "care_mode": care.from_request(request)}
 
     tasks.every(app, "site check (links, columns)", app.config["SITE_CHECK_HOURS"] * 3600, daily_task)
     tasks.every(app, "reply-limit escalation", app.config["SLA_CHECK_MINUTES"] * 60, escalate_replies)
