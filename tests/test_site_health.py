@@ -315,3 +315,13 @@ def test_the_dashboard_shows_each_section_to_admins_editors_and_reviewers(app):
     coordinator = app.test_client()
     login(coordinator, COORDINATOR)
     assert coordinator.get("/en/staff/site-health").status_code == 403
+
+
+def test_the_bare_page_for_a_forged_host_names_the_operator_too(app):
+    other = create_app({**{key: app.config[key] for key in ("TESTING", "PORTAL_ENV", "INSTANCE_DIR", "CONTENT_DIR",
+                                                             "SEARCH_INDEX_DIR")},
+                        "TRUSTED_HOSTS": ["portal.example"], "SITE_OPERATOR_ZH": "<b>某单位</b>"})
+    response = other.test_client().get("/zh/", headers={"Host": "evil.example"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "&lt;b&gt;某单位&lt;/b&gt;" in html and 'href="https://beian.miit.gov.cn/"' in html

@@ -22,5 +22,8 @@ def check_command(internal_only):
         if state.status != "ok":
             click.echo(f"column {state.column.kind}: {state.status}"
                        + (f" ({state.days_left} days left)" if state.days_left is not None else ""))
+    for page, findings in service.word_findings():
+        for finding in findings:
+            click.echo(f"word ({finding.term.level}): {finding.term.term!r} in {page.path} ({finding.where})")
     click.echo(f"{run.checked} addresses checked, {run.broken} broken; {len(columns_sent)} column e-mail(s), "
                f"{escalated} reply escalation(s)")
