@@ -16,7 +16,7 @@ from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
 
-from portal.params import whole_number
+from portal.params import numbers_by_key
 
 TWO_WEEKS = 14
 SIX_MONTHS = 183  # the rules' 6 months, counted in days so that a cycle is the same length all year
@@ -55,17 +55,8 @@ BY_KIND = {column.kind: column for column in COLUMNS}
 def parse_cycles(text):
     """PORTAL_COLUMN_CYCLE_DAYS ("alert=14,notice=183") as {kind: days} over the defaults;
     ValueError naming the part that is wrong."""
-    days = {column.kind: column.days for column in COLUMNS}
-    for part in filter(None, (p.strip() for p in str(text or "").split(","))):
-        kind, _, value = part.partition("=")
-        kind = kind.strip()
-        if kind not in BY_KIND:
-            raise ValueError(f"PORTAL_COLUMN_CYCLE_DAYS: unknown column {kind!r}; known: {', '.join(BY_KIND)}")
-        number = whole_number(value.strip(), 1, 3660)
-        if number is None:
-            raise ValueError(f"PORTAL_COLUMN_CYCLE_DAYS: {part!r} must be kind=days (1 to 3660)")
-        days[kind] = number
-    return days
+    return numbers_by_key(text, {column.kind: column.days for column in COLUMNS}, BY_KIND, 1, 3660,
+                          "PORTAL_COLUMN_CYCLE_DAYS")
 
 
 @dataclass(frozen=True)

@@ -13,24 +13,15 @@ import calendar as month_calendar
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from portal.params import whole_number
+from portal.params import numbers_by_key
 
 DEFAULT_REPLY_DAYS = {"default": 5, "rights-protection": 7, "report": 5}
 
 
 def parse_reply_days(text, known_types):
     """"default=5,rights-protection=7,report=5" over the defaults; ValueError on nonsense."""
-    days = dict(DEFAULT_REPLY_DAYS)
-    for part in filter(None, (p.strip() for p in str(text or "").split(","))):
-        key, _, value = part.rpartition("=")
-        key = key.strip() or "default"
-        if key not in ("default", "report") and key not in known_types:
-            raise ValueError(f"PORTAL_REPLY_WORKING_DAYS: unknown request type {key!r}")
-        number = whole_number(value.strip(), 1, 60)
-        if number is None:
-            raise ValueError(f"PORTAL_REPLY_WORKING_DAYS: {part!r} must be type=working days (1 to 60)")
-        days[key] = number
-    return days
+    return numbers_by_key(text, DEFAULT_REPLY_DAYS, {"default", "report", *known_types}, 1, 60,
+                          "PORTAL_REPLY_WORKING_DAYS")
 
 
 def add_months(moment, months):

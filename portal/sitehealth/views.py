@@ -24,17 +24,7 @@ bp = Blueprint("sitehealth", __name__, template_folder="templates")
 HEALTH_ROLES = ("admin", "editor", "reviewer")
 STAFF_ENDPOINTS = frozenset({"sitehealth.dashboard", "sitehealth.answer_report"})
 _LOCAL_PATH = re.compile(r"\A/(?!/)[^\s\\]*\Z")
-
-
-@bp.before_request
-def staff_area():
-    if request.endpoint not in STAFF_ENDPOINTS:
-        return None
-    if not current_user.is_authenticated:
-        return auth.login_manager.unauthorized()
-    if current_user.role not in HEALTH_ROLES:
-        abort(403)
-    return auth.check_idle()
+auth.private_endpoints(bp, STAFF_ENDPOINTS, *HEALTH_ROLES)
 
 
 def local_path(text):
