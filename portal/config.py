@@ -166,7 +166,8 @@ def site_health_from_environment():
         "REPLY_WARN_WORKING_DAYS": _number("PORTAL_REPLY_WARN_WORKING_DAYS", 1, minimum=0, maximum=30),
         "REPLY_HARD_LIMIT_MONTHS": _number("PORTAL_REPLY_HARD_LIMIT_MONTHS", 3, minimum=1, maximum=12),
         # `flask site check` from the worker loop: how often, and how politely (portal/sitehealth/links.py).
-        "SITE_CHECK_HOURS": _number("PORTAL_SITE_CHECK_HOURS", 24.0, float, minimum=0.01),
+        # 0: the worker loop does not run it (cron does, or nobody: the test suite, with no network).
+        "SITE_CHECK_HOURS": _number("PORTAL_SITE_CHECK_HOURS", 24.0, float, minimum=0),
         "LINK_CHECK_CONCURRENCY": _number("PORTAL_LINK_CHECK_CONCURRENCY", 8, minimum=1, maximum=64),
         "LINK_CHECK_TIMEOUT": _number("PORTAL_LINK_CHECK_TIMEOUT", 10.0, float, minimum=0.1, maximum=120),
         "LINK_CHECK_HOST_DELAY": _number("PORTAL_LINK_CHECK_HOST_DELAY", 1.0, float, minimum=0, maximum=60),

@@ -96,7 +96,12 @@ def test_the_worker_loop_runs_the_checks_once_a_day(app, monkeypatch):
     ran = []
     monkeypatch.setattr(service, "run_checks", lambda external=True: ran.append(1))
     names = [task.name for task in app.extensions["worker_tasks"]]
-    assert "site check (links, columns)" in names and "reply-limit escalation" in names
+    assert "site check (links, columns)" not in names and "reply-limit escalation" in names  # suite: hours 0
+    daily = create_app({**{key: app.config[key] for key in ("TESTING", "PORTAL_ENV", "INSTANCE_DIR", "CONTENT_DIR",
+                                                             "SEARCH_INDEX_DIR")}, "SITE_CHECK_HOURS": 24})
+    assert {task.name: task.seconds for task in daily.extensions["worker_tasks"]}[
+        "site check (links, columns)"] == 24 * 3600
+    monkeypatch.setitem(app.config, "SITE_CHECK_HOURS", 24)
     with app.app_context():
         assert service.daily_task() is True
         db.session.add(service.SiteCheckRun(started_at=datetime.now(UTC)))

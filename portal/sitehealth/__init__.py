@@ -53,5 +53,6 @@ def init_app(app, csrf):
     def footer_facts():
         return {"site_facts": site_facts(app.config, current_language()), "care_mode": care.from_request(request)}
 
-    tasks.every(app, "site check (links, columns)", app.config["SITE_CHECK_HOURS"] * 3600, daily_task)
+    if app.config["SITE_CHECK_HOURS"] > 0:
+        tasks.every(app, "site check (links, columns)", app.config["SITE_CHECK_HOURS"] * 3600, daily_task)
     tasks.every(app, "reply-limit escalation", app.config["SLA_CHECK_MINUTES"] * 60, escalate_replies)
