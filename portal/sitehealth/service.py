@@ -7,6 +7,7 @@ and escalation stage.
 """
 
 import logging
+import threading
 from datetime import UTC, datetime, timedelta
 
 from flask import current_app
@@ -290,12 +291,32 @@ def run_checks(external=True):
     return run, columns_sent, escalated
 
 
+_checking = threading.Lock()  # one check at a time in this process
+check_thread = None             # the latest background check (tests join it)
+
+
 def daily_task():
-    """The worker loop's run: skipped when another host's loop (or cron) ran it within the period."""
+    """The worker loop's run, in a thread of its own: fetching every external address takes
+    minutes, and the loop's other tasks (the outbox, scheduled publishing) must not wait for it.
+    Skipped when this process is still checking, or a check (by another host's loop or cron)
+    finished within the period."""
+    global check_thread
     hours = current_app.config["SITE_CHECK_HOURS"]
     recent = db.session.scalar(select(SiteCheckRun.id).where(
-        SiteCheckRun.started_at > _now() - timedelta(hours=hours * 0.9)).limit(1))
-    if recent is not None:
+        SiteCheckRun.finished_at > _now() - timedelta(hours=hours * 0.9)).limit(1))
+    if recent is not None or not _checking.acquire(blocking=False):
         return False
-    run_checks()
-    return True
+    app = current_app._get_current_object()
+
+    def work():
+        try:
+            with app.app_context():
+                run_checks()
+        except Exception:
+            log.exception("site check failed")
+        finally:
+            _checking.release()
+
+    check_thread = threading.Thread(target=work, name="site-check", daemon=True)
+    check_thread.start()
+    return False  # nothing for the loop itself to hurry on
