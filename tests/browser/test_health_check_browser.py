@@ -134,6 +134,7 @@ def test_without_javascript_on_a_small_phone_then_printed(browser, server):
     context = browser.new_context(base_url=server, java_script_enabled=False, viewport={"width": 320, "height": 640})
     page = context.new_page()
     page.goto("/zh/")
+    page.locator("details.menu-fold summary").click()  # on a small phone the main menu is folded
     page.get_by_role("link", name="知识产权体检", exact=True).click()  # the main menu
     page.wait_for_url("**/zh/health-check")
     page.get_by_role("button", name=LABELS["zh"]["start"]).click()
