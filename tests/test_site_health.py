@@ -293,6 +293,8 @@ def test_care_mode_is_set_for_the_visit_and_the_page_cache_keeps_both(app):
     client.post("/zh/care-mode", data={"on": "0", "next": "https://evil.example/"})
     assert 'class="care"' not in client.get("/zh/guides/trademark-registration").get_data(as_text=True)
     assert client.post("/zh/care-mode", data={"on": "1", "next": "//evil.example"}).headers["Location"] == "/zh/"
+    back = client.post("/zh/care-mode", data={"on": "1", "next": "/zh/search?q=商标&page=2"}).headers["Location"]
+    assert back == "/zh/search?q=%E5%95%86%E6%A0%87&page=2" or back == "/zh/search?q=商标&page=2"  # the same results
 
 
 def test_the_menu_folds_behind_one_control_without_script(client):

@@ -27,11 +27,14 @@ _LOCAL_PATH = re.compile(r"\A/(?!/)[^\s\\]*\Z")
 auth.private_endpoints(bp, STAFF_ENDPOINTS, *HEALTH_ROLES)
 
 
-def local_path(text):
-    """A path on this site (no host, no query string: it may hold what someone searched for), or None."""
-    path = (text or "").split("?", 1)[0].split("#", 1)[0]
+def local_path(text, keep_query=False):
+    """A path on this site, or None. Without `keep_query` the query string goes (a report must not
+    store what someone searched for); the care-mode switch keeps it, to return to the same page."""
+    path, _, query = (text or "").split("#", 1)[0].partition("?")
     if len(path) > PAGE_MAX or not _LOCAL_PATH.match(path) or any(ord(c) < 32 or ord(c) == 127 for c in path):
         return None
+    if keep_query and query and len(query) <= 2000 and not any(ord(c) < 32 or c in " \\" for c in query):
+        return f"{path}?{query}"
     return path
 
 
@@ -100,7 +103,7 @@ def report_sent():
 @bp.post("/care-mode")
 def care_mode():
     """Switch 关怀版 on or off for the visit (a cookie that ends with the browser session)."""
-    back = local_path(request.form.get("next")) or url_for("pages.home")
+    back = local_path(request.form.get("next"), keep_query=True) or url_for("pages.home")
     response = redirect(back, code=303)
     if request.form.get("on") == "1":
         response.set_cookie(care.COOKIE, "1", httponly=True, samesite="Lax",
