@@ -33,7 +33,7 @@ def test_every_page_type_has_no_violations_in_both_modes(page, lang, care):
     if care:
         switch_on(page, lang)
     for path in PAGE_TYPES:
-        response = page.goto(f"/{lang}{path}")
+        response = page.goto(f"/{lang}{path}", wait_until="networkidle")
         assert response.status == 200, path
         assert page.evaluate("document.documentElement.classList.contains('care')") == care, path
         assert run_axe(page) == [], (lang, care, path)
@@ -81,7 +81,7 @@ def test_the_switch_works_by_keyboard_without_javascript_and_lasts_the_visit(bro
 
 
 def test_care_mode_makes_text_and_targets_larger(page):
-    page.goto("/en/")
+    page.goto("/en/", wait_until="networkidle")
     standard = page.evaluate("[parseFloat(getComputedStyle(document.body).fontSize), "
                              "document.querySelector('.care-button').getBoundingClientRect().height]")
     switch_on(page, "en")
@@ -93,7 +93,7 @@ def test_care_mode_makes_text_and_targets_larger(page):
 
 
 def test_at_desktop_width_the_menu_is_a_row(page):
-    page.goto("/en/")
+    page.goto("/en/", wait_until="networkidle")
     assert page.locator(".menu-wide").is_visible()
     assert not page.locator("details.menu-fold").is_visible()
 
@@ -122,17 +122,20 @@ def test_after_a_failed_submit_the_error_summary_is_reached_first(answering_page
 
 
 def test_the_footer_names_the_operator_and_links_the_filings_and_the_report_form(page):
-    page.goto("/zh/guides/")
+    page.goto("/zh/guides/", wait_until="networkidle")
     footer = page.locator("footer")
     assert "测试主办单位（测试数据）" in footer.inner_text()
     assert footer.get_by_role("link", name="测ICP备00000000号（测试数据）").get_attribute("href") == \
         "https://beian.miit.gov.cn/"
-    footer.get_by_role("link", name="这个页面有问题？告诉我们").click()
+    with page.expect_navigation(wait_until="networkidle"):
+        footer.get_by_role("link", name="这个页面有问题？告诉我们").click()
     assert page.url.endswith("/zh/report-a-problem?page=/zh/guides/")
     page.get_by_label("这个页面有什么问题？").fill("“商标注册”的费用日期可能过期了")
-    page.get_by_role("button", name="提交反馈").click()
+    with page.expect_navigation(wait_until="networkidle"):
+        page.get_by_role("button", name="提交反馈").click()
     assert "谢谢您" in page.content()
-    page.get_by_role("link", name="返回原页面").click()
+    with page.expect_navigation(wait_until="networkidle"):
+        page.get_by_role("link", name="返回原页面").click()
     assert page.url.endswith("/zh/guides/")
 
 
