@@ -21,6 +21,7 @@ from portal import (
     db,
     education,
     errors,
+    events,
     healthcheck,
     hotline,
     i18n,
@@ -84,6 +85,7 @@ def create_app(config=None):
     accounts.init_app(app)
     casework.init_app(app)
     ratings.init_app(app)
+    events.init_app(app)
     hotline.init_app(app)
     admin.init_app(app)
     notify.init_app(app)

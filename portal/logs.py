@@ -15,9 +15,11 @@ from gunicorn.glogging import Logger
 
 REDACTED = "[redacted]"
 # /<lang>/requests/status/<token>, /<lang>/staff/password/<purpose>/<token>,
-# /<lang>/alerts/confirm|unsubscribe/<token>: the segment after these is the secret.
+# /<lang>/alerts/confirm|unsubscribe/<token>, /<lang>/events/registration/<token>: the segment
+# after these is the secret.
 SECRET_SEGMENT = re.compile(r"(/[A-Za-z-]{2,8}/"
-                            r"(?:requests/status|staff/password/[a-z]+|alerts/(?:confirm|unsubscribe))/)"
+                            r"(?:requests/status|staff/password/[a-z]+|alerts/(?:confirm|unsubscribe)"
+                            r"|events/registration)/)"
                             r"[^/?#\s\"'<>]+")
 # Any query string: answers (a=), tracking numbers, search terms, next= addresses.
 QUERY = re.compile(r"\?[^\s\"'<>#]*")

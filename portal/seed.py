@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from portal.accounts.passwords import hash_password
 from portal.db import db
+from portal.events.demo import load_demo as load_demo_events
 from portal.institutions.assignment import forget_routing_tables
 from portal.models import Institution, RoutingRule, User
 from portal.vocab import COUNTIES, REQUEST_TYPES
@@ -113,6 +114,8 @@ def demo_command():
     added = seed_demo()
     click.echo(f"{added} demo institutions added" if added else "institutions exist already; nothing added")
     current_app.logger.info("demo seed: %s institutions", added)
+    if current_app.config["PORTAL_ENV"] != "production":  # (load_demo_events refuses production itself)
+        click.echo(load_demo_events())  # after `flask content import`: a financing day, a training, a school
 
 
 def init_app(app):

@@ -62,6 +62,7 @@ KIND_LABELS = {
     "page": _l("Information page"),
     "alert": _l("Overseas risk alert"),
     "material": _l("Teaching material"),
+    "event": _l("Event"),
 }
 
 TOPICS = {

@@ -17,8 +17,8 @@ def filters(**args):
 
 
 def test_no_match_offers_the_same_market_then_the_same_industry(catalog):
-    chosen = filters(industry=["education"], region=["asean"])
-    assert not catalog.alerts("en", chosen.industries, chosen.regions)
+    chosen = filters(industry=["education"], region=["asean"], risk=["customs"])
+    assert not catalog.alerts("en", chosen.industries, chosen.matching_regions, chosen.risks)
     market, industry = nearest_alerts(catalog, "en", chosen)
     same_market = catalog.alerts("en", regions=("asean", "global"))
     assert market.kind == "market" and market.total == len(same_market)
@@ -38,11 +38,12 @@ def test_a_group_is_left_out_when_that_choice_was_not_made(catalog):
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_the_empty_list_page_links_nearest_alerts_subscription_and_request(client, catalog, lang):
-    response = client.get(f"/{lang}/alerts?industry=education&region=asean")
+    response = client.get(f"/{lang}/alerts?industry=education&region=asean&risk=customs")
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     block = html.split('class="no-match"', 1)[1]
-    for alert in nearest_alerts(catalog, lang, filters(industry=["education"], region=["asean"]))[0].alerts:
+    chosen = filters(industry=["education"], region=["asean"], risk=["customs"])
+    for alert in nearest_alerts(catalog, lang, chosen)[0].alerts:
         assert f'href="/{lang}/alerts/{alert.slug}"' in block
     assert f'href="/{lang}/alerts?region=asean&amp;region=global"' in block
     assert f'href="/{lang}/alerts?industry=education"' in block

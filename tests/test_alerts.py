@@ -90,7 +90,8 @@ def test_catalog_filter_is_any_of_within_and_all_of_across(catalog):
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_list_shows_exactly_the_filtered_alerts(client, catalog, lang):
-    expected = catalog.alerts(lang, industries=("new-materials",), regions=("us", "eu"))
+    # a market choice also lists the alerts for every market ("global")
+    expected = catalog.alerts(lang, industries=("new-materials",), regions=("us", "eu", "global"))
     response = client.get(f"/{lang}/alerts?industry=new-materials&region=us&region=eu")
     assert response.status_code == 200
     html = response.get_data(as_text=True)
@@ -103,6 +104,32 @@ def test_list_shows_exactly_the_filtered_alerts(client, catalog, lang):
     assert re.search(re.escape('rel="alternate" type="application/atom+xml"') + r'[^>]*href="' + re.escape(feed), html)
     other = "en" if lang == "zh" else "zh"
     assert f'class="language-switch" href="/{other}/alerts?industry=new-materials&amp;region=us&amp;region=eu"' in html
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_global_alerts_appear_under_every_market_labelled_as_global(client, catalog, lang):
+    every_market = [a for a in catalog.alerts(lang) if "global" in a.regions]
+    assert every_market, "the content has alerts for every market"
+    label = str(escape({"zh": "多个市场或全球", "en": "Several markets or worldwide"}[lang]))
+    for region in REGIONS:
+        html = client.get(f"/{lang}/alerts?region={region}").get_data(as_text=True)
+        listed = html.split('class="cards alert-list"', 1)[1]
+        shown = links(listed, f"/{lang}/alerts/")
+        for alert in every_market:
+            assert f"/{lang}/alerts/{alert.slug}" in shown, (region, alert.slug)
+        # each global alert's card names its market as global
+        for card in listed.split('<li class="card alert-card')[1:]:
+            slug = links(card, f"/{lang}/alerts/")[0].rsplit("/", 1)[1]
+            if slug in {a.slug for a in every_market}:
+                assert label in card, (region, slug)
+    # a market's feed carries them too; a choice of one industry still narrows them
+    feed = feedparser.parse(client.get(f"/{lang}/alerts/feed.atom?region=africa").data)
+    assert {a.slug for a in every_market} <= {e.link.rsplit("/", 1)[1] for e in feed.entries}
+    education = client.get(f"/{lang}/alerts?region=africa&industry=education").get_data(as_text=True)
+    expected = [a for a in every_market if "education" in a.industries]
+    assert links(education.split('class="cards alert-list"', 1)[1], f"/{lang}/alerts/") == [
+        f"/{lang}/alerts/{a.slug}" for a in catalog.alerts(lang, ("education",), ("africa", "global"))]
+    assert expected and all(f"/{lang}/alerts/{a.slug}" in education for a in expected)
 
 
 @pytest.mark.parametrize(("lang", "message"), [("zh", "中已知的选项，已忽略"), ("en", "is not a known choice")])
@@ -128,9 +155,9 @@ def test_a_page_past_the_end_is_404_with_a_way_back(client):
 
 
 def test_no_match_says_so(client, catalog):
-    # An agriculture alert about Section 337 in Africa does not exist in the content.
-    assert not catalog.alerts("en", industries=("education",), regions=("africa",))
-    response = client.get("/en/alerts?industry=education&region=africa")
+    # No customs alert concerns education in Africa or in every market.
+    assert not catalog.alerts("en", industries=("education",), regions=("africa", "global"), risks=("customs",))
+    response = client.get("/en/alerts?industry=education&region=africa&risk=customs")
     assert response.status_code == 200 and "No alert matches these choices." in response.get_data(as_text=True)
 
 
@@ -170,7 +197,7 @@ def test_feed_is_valid_atom_with_every_alert(client, catalog, lang):
 def test_filtered_feed_holds_only_the_filtered_alerts(client, catalog):
     feed = feedparser.parse(client.get("/en/alerts/feed.atom?risk=rule-change&region=us").data)
     assert not feed.bozo
-    expected = catalog.alerts("en", regions=("us",), risks=("rule-change",))
+    expected = catalog.alerts("en", regions=("us", "global"), risks=("rule-change",))
     assert expected and [e.link.rsplit("/", 1)[1] for e in feed.entries] == [a.slug for a in expected]
     assert all(e.tags[0].term == "rule-change" for e in feed.entries)
 

@@ -18,11 +18,14 @@ from portal import create_app
 from portal.config import ROOT
 from portal.content.store import ContentRevision
 from portal.db import db
+from portal.events.models import EventRegistration
 from portal.models import AssistanceRequest, Attachment, OutboxMessage
 from portal.notify.outbox import build_email
 from tests.conftest import TYPE_FIELDS, open_form, post_multipart, submit, valid_fields
+from tests.events_helpers import events_in, registration_fields
 from tests.staff_helpers import ADMIN, COORDINATOR, login, token_for
 from tests.support import postgres
+from tests.support.forms import csrf_token
 
 
 @dataclass(frozen=True)
@@ -133,6 +136,30 @@ ENDPOINTS = {
                                 query=("request_type", "county", "industry")),
     "admin.requesters": Endpoint("/{lang}/admin/requesters", params=("lang",), post=True, login=ADMIN),
     "admin.indicators": Endpoint("/{lang}/admin/indicators", params=("lang",), post=True, login=ADMIN),
+    "events.index": Endpoint("/{lang}/events", params=("lang",), query=("kind", "county", "topic", "month")),
+    "events.feed": Endpoint("/{lang}/events/feed.atom", params=("lang",)),
+    "events.calendar": Endpoint("/{lang}/events/calendar.ics", params=("lang",)),
+    "events.detail": Endpoint("/{lang}/events/{slug}", params=("lang", "slug"), post=True,
+                              extra={"slug": "no-such-event"}),
+    "events.event_calendar": Endpoint("/{lang}/events/{slug}/calendar.ics", params=("lang", "slug"),
+                                      extra={"slug": "no-such-event"}),
+    "events.registration": Endpoint("/{lang}/events/registration/{token}", params=("lang", "token"),
+                                    extra={"token": "x" * 43}),
+    "events.cancel": Endpoint("/{lang}/events/registration/{token}/cancel", params=("lang", "token"), post=True,
+                              extra={"token": "x" * 43}),
+    "events.rate": Endpoint("/{lang}/events/registration/{token}/rate", params=("lang", "token"), post=True,
+                            extra={"token": "x" * 43}),
+    "events.staff_index": Endpoint("/{lang}/staff/events/", params=("lang",), login=COORDINATOR),
+    "events.staff_event": Endpoint("/{lang}/staff/events/{slug}/", params=("lang", "slug"), login=COORDINATOR,
+                                   extra={"slug": "no-such-event"}),
+    "events.staff_check_in": Endpoint("/{lang}/staff/events/{slug}/check-in", params=("lang", "slug"), post=True,
+                                      login=COORDINATOR, extra={"slug": "no-such-event"}),
+    "events.staff_message": Endpoint("/{lang}/staff/events/{slug}/message", params=("lang", "slug"), post=True,
+                                     login=COORDINATOR, extra={"slug": "no-such-event"}),
+    "events.staff_export": Endpoint("/{lang}/staff/events/{slug}/registrations.csv", params=("lang", "slug"),
+                                    login=COORDINATOR, extra={"slug": "no-such-event"}),
+    "events.staff_sign_in_sheet": Endpoint("/{lang}/staff/events/{slug}/sign-in-sheet", params=("lang", "slug"),
+                                           login=COORDINATOR, extra={"slug": "no-such-event"}),
     "publishing.index": Endpoint("/{lang}/staff/content/", params=("lang",), login=EDITOR),
     "publishing.new_page": Endpoint("/{lang}/staff/content/new", params=("lang",), post=True, login=EDITOR),
     "publishing.edit": Endpoint("/{lang}/staff/content/{section}/{slug}/{doc_lang}/edit",
@@ -295,15 +322,16 @@ def test_bad_bodies(app, name):
 
 
 TEXT_FIELDS = ["organisation", "contact_name", "description"]
-
-
-@pytest.mark.parametrize("request_type", sorted(TYPE_FIELDS))
-@pytest.mark.parametrize(("value", "why"), [
+BAD_TEXT = [
     ("衡水\x00公司名称足够长的描述文字二十个字以上了吧", "NUL"),
     ("名称\ufffd足够长的描述文字二十个字以上了吧，真的", "invalid UTF-8, decoded"),
     ("x" * 100_000, "100 KB"),
     ("名称\x1b[31m足够长的描述文字二十个字以上了吧", "control characters"),
-])
+]
+
+
+@pytest.mark.parametrize("request_type", sorted(TYPE_FIELDS))
+@pytest.mark.parametrize(("value", "why"), BAD_TEXT)
 def test_bad_text_in_every_field_is_a_validation_message(app, client, request_type, value, why):
     before = stored(app)
     own = [name for name, example in TYPE_FIELDS[request_type].items() if isinstance(example, str)
@@ -315,6 +343,24 @@ def test_bad_text_in_every_field_is_a_validation_message(app, client, request_ty
         assert 'class="error' in html or "error-summary" in html or "cannot be read" in html, (name, why)
         assert_handled(response, {400})
     assert stored(app) == before
+
+
+# An event's registration form (portal/events): every field it has, its own questions included.
+EVENT_FIELDS = ["organisation", "contact_name", "phone", "email", "credit_code", "q_need", "q_people"]
+
+
+@pytest.mark.parametrize(("value", "why"), BAD_TEXT)
+def test_bad_text_in_every_event_field_is_a_validation_message(app, client, value, why):
+    with events_in(app, ("bad-input-event", {})):
+        for name in EVENT_FIELDS:
+            html = client.get("/en/events/bad-input-event").get_data(as_text=True)
+            response = client.post("/en/events/bad-input-event", data={
+                "csrf_token": csrf_token(html), **registration_fields(**{name: value})})
+            assert response.status_code == 400, (name, why)
+            assert "error-summary" in response.get_data(as_text=True), (name, why)
+            assert_handled(response, {400})
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(EventRegistration)) == 0
 
 
 def test_sql_metacharacters_are_just_text(app, client):

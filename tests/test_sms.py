@@ -45,10 +45,12 @@ def test_templates_are_neutral_and_carry_no_link_as_a_variable(name, lang):
     assert [word for word in REFUSED_WORDS if word.lower() in lowered] == []
     # The only variable is the tracking number; the address is fixed text, never a parameter.
     assert set(re.findall(r"\$\{(\w+)\}", text)) == set(template.params) == {"number"}
-    assert "{track}" in text and "status/" not in text
+    # A request's SMS name the tracking page; an event's (portal/events) point to the confirmation
+    # e-mail, which holds the private link: no address at all.
+    assert ("{track}" in text) != name.startswith("event-") and "status/" not in text and "http" not in text
     rendered = sms_texts.render(name, lang, {"number": "HS2026-000123"}, "https://portal.example", "衡水知识产权")
-    assert rendered.startswith("【衡水知识产权】") and "HS2026-000123" in rendered
-    assert f"https://portal.example/{lang}/requests/track" in rendered and "${" not in rendered
+    assert rendered.startswith("【衡水知识产权】") and "HS2026-000123" in rendered and "${" not in rendered
+    assert (f"https://portal.example/{lang}/requests/track" in rendered) != name.startswith("event-")
     # The Chinese signature makes every text UCS-2: 67 characters a segment. At most two segments
     # in Chinese, three in English (each segment is charged).
     assert len(rendered) <= (134 if lang == "zh" else 201)

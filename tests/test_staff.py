@@ -292,6 +292,11 @@ CONTENT = {"publishing.index", "publishing.new_page", "publishing.edit", "publis
 SITE_HEALTH = {"sitehealth.dashboard": {200}, "sitehealth.answer_report": {400, 404}}
 SITE_HEALTH_ROLES = ("admin", "editor", "reviewer")
 EDITORIAL = ("editor", "reviewer")
+# Events' organiser pages: staff and coordinators; an event that is not theirs (here: no event at
+# all, the slug is a guide's) is a 404; administrators and editors get 403 (tests/test_events.py
+# has the organiser, the partner bank and another institution on a real event).
+EVENTS = {"events.staff_index", "events.staff_event", "events.staff_check_in", "events.staff_message",
+          "events.staff_export", "events.staff_sign_in_sheet"}
 STAFF_AREA = ("/<language:lang>/staff", "/<language:lang>/admin")
 
 
@@ -319,7 +324,7 @@ def bank_request(app, client):
 
 def test_every_staff_route_is_covered_by_the_sweep(app):
     endpoints = {rule.endpoint for rule, _method in staff_routes(app)}
-    assert endpoints == WORKSPACE | FOR_EVERY_ROLE | set(COORDINATORS_ONLY) | CONTENT | set(SITE_HEALTH) | {
+    assert endpoints == WORKSPACE | FOR_EVERY_ROLE | set(COORDINATORS_ONLY) | CONTENT | set(SITE_HEALTH) | EVENTS | {
         e for e in endpoints if e.startswith("admin.")}
     assert len([e for e in endpoints if e.startswith("admin.")]) >= 10
 
@@ -356,6 +361,9 @@ def test_authorization_sweep(app, bank_request, who):
             # Only the IP office's editors and reviewers; this session's store holds no page, so
             # theirs reach the view and find none (test_publishing.py has the pages).
             expected = {200, 303, 400, 404} if who in EDITORIAL else {403}
+        elif endpoint in EVENTS:
+            expected = {403} if who in ("admin", *EDITORIAL) else (
+                {200} if endpoint == "events.staff_index" else {404})
         elif who in EDITORIAL:
             expected = {403}  # neither the requests nor the administration
         elif who == "other-institution":

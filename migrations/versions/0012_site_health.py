@@ -2,7 +2,7 @@
 escalations, reviewers' confirmations of serious words
 
 Revision ID: 0012
-Revises: 0009
+Revises: 0011
 Create Date: 2026-12-01 11:00:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0012'
-down_revision = '0009'
+down_revision = '0011'  # was '0009'; re-chained after merging main (issue 19's 0011)
 branch_labels = None
 depends_on = None
 

@@ -290,24 +290,28 @@ def indicators():
 @auth.require_confirmation  # a requester's personal data leaves or goes: the password again first
 def requesters():
     form = RequesterForm()
-    found = None
+    found = registrations = None
     if form.validate_on_submit():
         found = retention.requests_of(form.email.data)
+        registrations = retention.registrations_of(form.email.data)  # event registrations
         operation = request.form.get("operation", "find")
         actor = f"user:{current_user.id}"
-        if operation == "export" and found:
-            retention.record_export(found, actor)
-            body = json.dumps(retention.export(found), ensure_ascii=False, indent=2)
+        if operation == "export" and (found or registrations):
+            retention.record_export(found, actor, registrations)
+            body = json.dumps(retention.export(found, registrations), ensure_ascii=False, indent=2)
             return Response(body, mimetype="application/json",
                             headers={"Content-Disposition": "attachment; filename=requester-data.json",
                                      "Cache-Control": "no-store"})
-        if operation == "delete" and found:
+        if operation == "delete" and (found or registrations):
             if not form.confirm.data:
                 form.confirm.errors = [_("Tick the box to confirm the deletion.")]
             else:
-                files = retention.delete_personal_data(found, actor)
+                files = retention.delete_personal_data(found, actor, registrations)
                 flash(_("Personal data removed from %(count)s request(s) and %(files)s attachment(s).",
                         count=len(found), files=files), "success")
+                if registrations:
+                    flash(_("Personal data removed from %(count)s event registration(s).",
+                            count=len(registrations)), "success")
                 return redirect(url_for("admin.requesters"), code=303)
-    return private((render_template("admin/requesters.html", form=form, found=found),
+    return private((render_template("admin/requesters.html", form=form, found=found, registrations=registrations),
                     200 if request.method == "GET" or form.errors == {} else 400))

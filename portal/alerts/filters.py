@@ -3,6 +3,10 @@
 The URL is a contract shared with the health check (issue 7):
 /<lang>/alerts?industry=<key>&region=<key>&risk=<key>&page=N, each of industry, region and risk
 may repeat; values within one parameter are any-of, the parameters together all-of.
+
+An alert for every market (region "global") concerns each market a reader can choose, so a list,
+feed or digest filtered by market includes the global alerts too (`matching_regions`); the card
+names their market as "Several markets or worldwide".
 """
 
 from dataclasses import dataclass, field
@@ -10,6 +14,8 @@ from dataclasses import dataclass, field
 from portal.params import whole_number
 from portal.vocab import INDUSTRIES, REGIONS, RISK_TYPES
 
+# An alert for every market concerns each market a reader chooses.
+EVERY_MARKET = "global"
 PER_PAGE = 10
 # Far beyond any real list; a bigger number is refused rather than turned into a huge offset.
 MAX_PAGE = 1000
@@ -34,6 +40,16 @@ class AlertFilters:
     @property
     def any_chosen(self):
         return bool(self.industries or self.regions or self.risks)
+
+    @property
+    def matching_regions(self):
+        """The markets an alert may be tagged with to match: the chosen ones and "global"."""
+        return matching_regions(self.regions)
+
+
+def matching_regions(regions):
+    """The chosen markets plus "global" (an alert for every market), or () when none was chosen."""
+    return tuple(dict.fromkeys((*regions, EVERY_MARKET))) if regions else ()
 
 
 def _unique(values):

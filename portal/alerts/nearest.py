@@ -7,9 +7,9 @@ groups are tested without a request.
 
 from dataclasses import dataclass
 
+from portal.alerts.filters import matching_regions
+
 NEAREST_SHOWN = 3  # alerts per group; the group's link opens the whole list
-# An alert for every market ("global") concerns each market a reader chooses.
-EVERY_MARKET = "global"
 
 
 @dataclass(frozen=True)
@@ -27,7 +27,7 @@ def nearest_alerts(catalog, lang, filters):
     group is not empty."""
     groups = []
     if filters.regions:
-        regions = tuple(dict.fromkeys((*filters.regions, EVERY_MARKET)))
+        regions = matching_regions(filters.regions)
         found = catalog.alerts(lang, regions=regions)
         groups.append(NearestGroup("market", {"region": list(regions)}, tuple(found[:NEAREST_SHOWN]), len(found)))
     if filters.industries:

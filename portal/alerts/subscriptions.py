@@ -16,6 +16,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
+from portal.alerts.filters import matching_regions
 from portal.db import as_utc, db
 from portal.models import AlertDelivery, AlertSubscription, OutboxMessage
 
@@ -115,7 +116,8 @@ def due_alerts(catalog, subscription, since=None):
     sent = set(db.session.scalars(select(AlertDelivery.alert_slug).where(
         AlertDelivery.subscription_id == subscription.id)))
     start = since or (as_utc(subscription.confirmed_at) - timedelta(days=LOOKBACK_DAYS)).date()
-    return [alert for alert in catalog.alerts(subscription.lang, subscription.industries, subscription.regions)
+    regions = matching_regions(subscription.regions)  # a market's subscriber also gets the global alerts
+    return [alert for alert in catalog.alerts(subscription.lang, subscription.industries, regions)
             if alert.date >= start and alert.slug not in sent]
 
 

@@ -16,7 +16,8 @@ FEED_SIZE = 50
 
 
 def _chosen_alerts(filters):
-    return current_catalog().alerts(g.lang, filters.industries, filters.regions, filters.risks)
+    """The chosen alerts; a market choice also matches the alerts for every market ("global")."""
+    return current_catalog().alerts(g.lang, filters.industries, filters.matching_regions, filters.risks)
 
 
 def _help_description(filters):

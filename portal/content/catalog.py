@@ -73,6 +73,8 @@ class Page:
     subjects: tuple = ()
     # Dated law changes (LawChange, see schema.py), their texts rendered at load time.
     changes: tuple = ()
+    # Events only: their EventFacts (portal/content/event_facts.py).
+    event: object = None
     # From the content store: the public history ((published at, change note), …, newest first)
     # and whether the other language's version is newer than this one.
     history: tuple = ()

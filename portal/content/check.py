@@ -31,6 +31,9 @@ def _translation_problems(pages):
                     if getattr(first, key) != getattr(other, key):
                         yield (f"{other.path}: {key} {getattr(other, key)!r} differs from "
                                f"{first.path} ({getattr(first, key)!r})")
+                if first.event and other.event and first.event.shared() != other.event.shared():
+                    yield (f"{other.path}: the event's times, capacity, organiser, questions or slots differ "
+                           f"from {first.path} (only the place and the questions' words may differ)")
 
 
 def _section_problems(page, sections):

@@ -10,10 +10,11 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 
+from portal.content.event_facts import parse_event
 from portal.vocab import AUDIENCES, INDUSTRIES, REGIONS, REQUEST_TYPES, RISK_TYPES, SEVERITIES, TOPICS
 
 # Folder under content/ -> the one kind of page it holds.
-SECTIONS = {"guides": "guide", "pages": "page", "alerts": "alert", "education": "material"}
+SECTIONS = {"guides": "guide", "pages": "page", "alerts": "alert", "education": "material", "events": "event"}
 
 # Every guide answers the same questions under the same headings, in this order.
 GUIDE_SECTIONS = {
@@ -261,6 +262,8 @@ FIELDS = (
     Field("risk", _choice(RISK_TYPES), ("alert",)),
     Field("severity", _choice(SEVERITIES), ("alert",)),
     *MATERIAL_FIELDS,
+    # Events (content/events/, portal/content/event_facts.py): times, capacity, registration, questions.
+    Field("event", parse_event, ("event",)),
 )
 # Keys whose values both languages of one page must share.
 SHARED_KEYS = ("kind", "topics", "audience", "request_type", "order", "date", "regions", "industries", "risk",

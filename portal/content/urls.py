@@ -8,7 +8,8 @@ from werkzeug.routing import RequestRedirect
 from portal.vocab import LANGUAGES
 
 # Section -> the endpoint that serves one page of it by slug.
-SECTION_ENDPOINTS = {"guides": "pages.guide", "alerts": "alerts.detail", "education": "education.material"}
+SECTION_ENDPOINTS = {"guides": "pages.guide", "alerts": "alerts.detail", "education": "education.material",
+                     "events": "events.detail"}
 # Pages of the "pages" section served at an address of their own; the rest at pages.<slug>.
 SPECIAL_PAGES = {"education": "education.hub"}  # its text introduces the hub
 

@@ -8,7 +8,7 @@ from wtforms import SelectField, TextAreaField, ValidationError
 from wtforms.validators import DataRequired, Length, Optional
 
 from portal import validators
-from portal.forms import REQUIRED, UNREADABLE, LineField, choice_list, pairs
+from portal.forms import REQUIRED, UNREADABLE, LineField, choice_list, pairs, phone_check
 from portal.vocab import COUNTIES, INDUSTRIES, REQUEST_TYPES
 
 TICKET = re.compile(r"[A-Za-z0-9-]{4,40}")
@@ -18,15 +18,6 @@ def ticket_check(form, field):
     field.data = (field.data or "").strip().upper()
     if not TICKET.fullmatch(field.data):
         raise ValidationError(_l("A 12345 ticket number has 4 to 40 letters, digits or hyphens, as on the ticket."))
-
-
-def phone_check(form, field):
-    try:
-        field.data = validators.normalise_phone(field.data)
-    except ValueError:
-        raise ValidationError(_l("Give a mainland mobile number (11 digits), a landline with its area code "
-                                 "(for example 0318-1234567) or a number abroad with its country code (for "
-                                 "example +44 20 7946 0000).")) from None
 
 
 class TicketForm(FlaskForm):

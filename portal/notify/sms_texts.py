@@ -49,6 +49,22 @@ TEMPLATES = {t.name: t for t in (
                 "您的服务申请${number}拟转给另一类机构办理，需要您同意，请凭编号和手机号后四位在{track}查看并确认。",
                 "Your request ${number} would go to another kind of institution and needs your consent. "
                 "See it at {track} (number and last 4 digits of your phone)."),
+    # Events (portal/events): the registration number only; the private link goes by e-mail.
+    SmsTemplate("event-registered", ("number",),
+                "您已报名活动，报名号${number}。查看或取消报名，请用确认邮件中的链接。",
+                "You are registered for the event, number ${number}. To see or cancel it, use the link in "
+                "the confirmation e-mail."),
+    SmsTemplate("event-waiting", ("number",),
+                "活动名额已满，您已进入候补名单，报名号${number}。有空位时会通知您。",
+                "The event is full: you are on the waiting list, number ${number}. We will tell you when a "
+                "place comes free."),
+    SmsTemplate("event-promoted", ("number",),
+                "有空位了：您的候补报名${number}已确认，请按时参加。",
+                "A place came free: your registration ${number} is now confirmed."),
+    SmsTemplate("event-reminder", ("number",),
+                "提醒：您报名的活动（报名号${number}）明天举行，时间和地点见确认邮件。",
+                "Reminder: the event you registered for (number ${number}) is tomorrow; the time and place "
+                "are in the confirmation e-mail."),
 )}
 
 

@@ -4,7 +4,8 @@
 PORTAL_RETENTION_DAYS ago (3 years by default, as the privacy notice says) and keeps what the
 service report counts: type, county, industry, institution, dates and status. The same run deletes
 alert subscriptions never confirmed within 7 days or cancelled, and delivered e-mails that belong
-to no request after 90 days. The same scrub
+to no request after 90 days, and the personal data of event registrants 180 days after their
+event (portal/events/service.py). The same scrub
 serves an administrator who deletes one requester's data on their request. Both leave an audit
 event that names tracking numbers and counts, never the person.
 """
@@ -17,6 +18,7 @@ from sqlalchemy import delete, func, select, update
 
 from portal.alerts.subscriptions import purge as subscriptions_purge
 from portal.db import db
+from portal.events import service as events
 from portal.models import AssistanceRequest, AuditEvent, OutboxMessage, Rating, RatingFollowUp
 
 OUTBOX_KEEP_DAYS = 90  # delivered e-mails not tied to a request (accounts, alert digests) hold an address
@@ -73,9 +75,13 @@ def run(now=None, days=None, dry_run=False):
         OutboxMessage.created_at < now - timedelta(days=OUTBOX_KEEP_DAYS))).rowcount
     db.session.commit()
     subscriptions = subscriptions_purge(now)
+    # Event registrants: their personal data goes KEEP_DAYS_AFTER_EVENT days after the event.
+    registrations = events.scrub_past(current_app.extensions["catalog"], now)
+    db.session.commit()
     db.session.add(AuditEvent(actor="retention", action="retention-run", created_at=now,
                               after={"requests": len(requests), "attachments": files, "days": days,
-                                     "subscriptions": subscriptions, "emails": mails}))
+                                     "subscriptions": subscriptions, "emails": mails,
+                                     "event_registrations": registrations}))
     db.session.commit()
     return len(requests), files, subscriptions, mails
 
@@ -89,9 +95,15 @@ def requests_of(contact):
                               .order_by(AssistanceRequest.id)).all()
 
 
-def export(requests):
+def registrations_of(contact):
+    """Every event registration made with this e-mail address (registrations need one)."""
+    return events.registrations_of(contact) if "@" in contact else []
+
+
+def export(requests, registrations=()):
     """A requester's data as a JSON-serialisable dict (PIPL art. 45: a copy on request)."""
-    return {"exported_at": datetime.now(UTC).isoformat(timespec="seconds"), "requests": [{
+    return {"exported_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "event_registrations": events.export(registrations), "requests": [{
         "tracking_number": r.tracking_number, "type": r.request_type, "received_at": r.created_at.isoformat(),
         "status": r.status, "organisation": r.organisation, "credit_code": r.credit_code,
         "contact_name": r.contact_name, "phone": r.phone, "email": r.email, "county": r.county,
@@ -102,19 +114,25 @@ def export(requests):
     } for r in requests]}
 
 
-def delete_personal_data(requests, actor):
-    """Scrub these requests now (a requester's deletion request, PIPL art. 47); audited."""
+def delete_personal_data(requests, actor, registrations=()):
+    """Scrub these requests and event registrations now (a requester's deletion request, PIPL
+    art. 47); audited."""
     now = datetime.now(UTC)
     upload_dir = current_app.config["UPLOAD_DIR"]
     files = sum(scrub(r, upload_dir, now) for r in requests)
+    numbers = [r.number for r in registrations]
+    for registration in registrations:
+        events.scrub(registration, now)
     db.session.add(AuditEvent(actor=actor, action="requester-data-deleted", created_at=now,
-                              after={"requests": [r.tracking_number for r in requests], "attachments": files}))
+                              after={"requests": [r.tracking_number for r in requests], "attachments": files,
+                                     "event_registrations": numbers}))
     db.session.commit()
     return files
 
 
-def record_export(requests, actor):
+def record_export(requests, actor, registrations=()):
     db.session.add(AuditEvent(actor=actor, action="requester-data-exported",
-                              after={"requests": [r.tracking_number for r in requests]}))
+                              after={"requests": [r.tracking_number for r in requests],
+                                     "event_registrations": [r.number for r in registrations]}))
     db.session.commit()
 

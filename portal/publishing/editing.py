@@ -20,6 +20,8 @@ LIST_FIELDS = frozenset(field.name for field in FIELDS if field.default == ())
 MATERIAL_ONLY = frozenset(field.name for field in MATERIAL_FIELDS)
 ALERT_ONLY = frozenset(("date", "regions", "industries", "risk", "severity"))
 GUIDE_ONLY = frozenset(("request_type",))
+EVENT_ONLY = frozenset(("event",))
+
 
 
 def fields_for(kind):
@@ -33,6 +35,8 @@ def fields_for(kind):
         skip |= ALERT_ONLY
     if kind != "guide":
         skip |= GUIDE_ONLY
+    if kind != "event":
+        skip |= EVENT_ONLY
     return [field for field in FIELDS if field.name not in skip]
 
 
@@ -52,6 +56,10 @@ def _shown(name, value):
     if name == "sources":
         return "\n".join(_source_line(item) for item in value
                          if isinstance(item, dict)) if isinstance(value, list) else str(value)
+    if name == "event":
+        if not isinstance(value, dict):
+            return str(value)
+        return yaml.safe_dump(value, allow_unicode=True, sort_keys=False, width=10_000).strip()
     if name == "changes":
         if not isinstance(value, list):
             return str(value)
@@ -92,6 +100,8 @@ def _yaml_line(name, typed):
         return "\n".join(lines) if len(lines) > 1 else ""
     if name == "changes":
         return f"changes: {_quoted(_typed_changes(typed))}" if typed else ""
+    if name == "event":
+        return f"event: {_quoted(_typed_mapping(typed))}" if typed else ""
     if name in LIST_FIELDS:
         items = [item.strip() for item in typed.split(",") if item.strip()]
         return f"{name}: [{', '.join(items)}]" if items else ""
@@ -110,6 +120,15 @@ def _typed_changes(typed):
         return [{key: item[key] for key in (*CHANGE_KEYS, *sorted(set(item) - set(CHANGE_KEYS)))
                  if key in item} for item in value]
     return typed
+
+
+def _typed_mapping(typed):
+    """The typed YAML mapping, or the text itself when it is none (the schema then says so)."""
+    try:
+        value = load_yaml(typed)
+    except yaml.YAMLError:
+        return typed
+    return value if isinstance(value, dict) else typed
 
 
 def text_from_values(kind, typed, body, original=None):

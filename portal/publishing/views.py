@@ -38,7 +38,7 @@ def status_labels():
 
 def kind_labels():
     return {"guides": _("Guides"), "alerts": _("Overseas risk alerts"), "education": _("Teaching materials"),
-            "pages": _("Fixed pages")}
+            "events": _("Events"), "pages": _("Fixed pages")}
 
 
 def action_labels():

@@ -6,13 +6,9 @@ from wtforms import RadioField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length
 
 from portal import validators
-from portal.forms import UNREADABLE, choice_list, pairs
-from portal.ratings.rules import LEVELS
+from portal.forms import UNREADABLE, choice_list, pairs, rating_level_labels
 
-
-def level_labels():
-    return dict(zip(LEVELS, (_l("Very satisfied"), _l("Satisfied"), _l("Basically satisfied"),
-                             _l("Dissatisfied"), _l("Very dissatisfied")), strict=True))
+level_labels = rating_level_labels
 
 
 class _Plain:

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from flask import Blueprint, g, render_template, request
+from flask import Blueprint, current_app, g, render_template, request
 
 from portal.params import whole_number
 from portal.reports.aggregates import service_report as build_report
@@ -21,5 +21,8 @@ def service_report():
     problem = bool(wanted) and chosen not in years
     g.keep_args = {"year": year} if wanted and not problem else {}
     rows, institutions = build_report(year)
+    # Other features' sections (events…), registered by their init_app: (title, headings, rows).
+    sections = [section(year, g.lang) for section in current_app.extensions.get("service_report_sections", ())]
     return render_template("reports/service_report.html", rows=rows, institutions=institutions, year=year, years=years,
+                           sections=sections,
                            problem=problem, this_month=datetime.now(BEIJING).strftime("%Y-%m")), 200

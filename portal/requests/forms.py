@@ -15,7 +15,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.core import UnboundField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from portal import validators
 from portal.forms import (
@@ -24,51 +24,14 @@ from portal.forms import (
     LineField,
     MultiCheckboxField,
     choice_list,
-    email_check,
+    credit_code_check,
     honeypot_check,
+    optional_email_check,
+    optional_phone_check,
     pairs,
 )
 from portal.requests.choices import APPLICANT_KINDS
 from portal.vocab import COUNTIES, INDUSTRIES
-
-
-def credit_code_check(form, field):
-    if not field.data:
-        if form.applicant_kind.data == "enterprise":
-            raise ValidationError(_l("Enterprises must give their unified social credit code (18 characters)."))
-        return
-    try:
-        field.data = validators.normalise_credit_code(field.data)
-    except ValueError as error:
-        reason = str(error)
-        if reason == "length":
-            raise ValidationError(_l("The code has 18 characters; please check it.")) from None
-        if reason == "characters":
-            raise ValidationError(_l("The code uses digits and capital letters only (no I, O, Z, S or V).")) from None
-        raise ValidationError(_l("This code's last character does not match: please check each character.")) from None
-
-
-def phone_check(form, field):
-    try:
-        field.data = validators.normalise_phone(field.data)
-    except ValueError:
-        raise ValidationError(_l("Give a mainland mobile number (11 digits), a landline with its area code "
-                                 "(for example 0318-1234567) or a number abroad with its country code (for "
-                                 "example +44 20 7946 0000).")) from None
-
-
-def optional_phone_check(form, field):
-    if field.data and field.data.strip():
-        phone_check(form, field)
-    else:
-        field.data = ""
-
-
-def optional_email_check(form, field):
-    if field.data and field.data.strip():
-        email_check(form, field)
-    else:
-        field.data = ""
 
 
 class RequestForm(FlaskForm):
