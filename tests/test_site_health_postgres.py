@@ -50,9 +50,9 @@ def test_four_loops_at_once_send_one_stale_column_email(pg):
     with pg.app_context():
         latest = max(p.date for p in pg.extensions["catalog"] if p.kind == "alert" and p.lang == "zh")
     results = at_once(pg, lambda: service.notify_stale_columns(latest + timedelta(days=30)))
-    assert sorted(map(tuple, results)) == [(), (), (), ("alert",)]
+    assert sum(result.count("alert") for result in results) == 1
     with pg.app_context():
-        assert db.session.scalar(select(func.count(ColumnNotice.id))) == 1
+        assert db.session.scalar(select(func.count(ColumnNotice.id)).where(ColumnNotice.column == "alert")) == 1
         editors = db.session.scalar(select(func.count()).select_from(OutboxMessage)
                                     .where(OutboxMessage.purpose.like("column-alert-%")))
         assert editors >= 1 and editors == len(service._users_with_roles(("editor",)))
