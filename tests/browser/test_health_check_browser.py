@@ -80,21 +80,26 @@ def test_the_health_check_by_keyboard_alone_is_accessible_at_every_step(page, la
 
 
 def test_the_back_button_and_the_browsers_back_keep_answers(page):
-    page.goto("/en/health-check")
+    page.goto("/en/health-check", wait_until="networkidle")
     page.get_by_role("button", name="Start the health check").click()
+    page.wait_for_load_state("networkidle")  # the icon too: leaving earlier would abort it
     page.locator("#industry-3").check()  # rubber
     page.locator("#own_brand-0").check()
     page.get_by_role("button", name="Continue").click()
+    page.wait_for_load_state("networkidle")  # the icon too: leaving earlier would abort it
     page.locator("#trademark-1").check()
     page.get_by_role("button", name="Back").click()
+    page.wait_for_load_state("networkidle")  # the icon too: leaving earlier would abort it
     assert page.locator("h1").inner_text() == "Your business"
     assert page.locator("#industry-3").is_checked() and page.locator("#own_brand-0").is_checked()
     page.get_by_role("button", name="Continue").click()
+    page.wait_for_load_state("networkidle")  # the icon too: leaving earlier would abort it
     assert page.locator("#trademark-1").is_checked()
-    page.go_back()  # the browser's own back button: the earlier page, answers still chosen
+    page.go_back(wait_until="networkidle")  # the browser's own back: the earlier page, answers still chosen
     assert page.locator("h1").inner_text() == "Your business"
     assert page.locator("#industry-3").is_checked()
     page.get_by_role("button", name="Continue").click()
+    page.wait_for_load_state("networkidle")  # the icon too: leaving earlier would abort it
     assert page.locator("h1").inner_text() == "Your brand and products"
 
 
