@@ -43,6 +43,7 @@ from portal import (
     security,
     seed,
     site,
+    sitehealth,
     tasks,
     translations,
 )
@@ -94,6 +95,7 @@ def create_app(config=None):
     indicators.init_app(app)
     reports.init_app(app)
     publishing.init_app(app)
+    sitehealth.init_app(app, csrf)
     privacy.init_app(app)
     seed.init_app(app)
     backup.init_app(app)

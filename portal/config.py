@@ -121,6 +121,69 @@ def from_environment():
         "MAX_FORM_MEMORY_SIZE": _number("PORTAL_MAX_FORM_MEMORY_BYTES", 200 * 1024, minimum=1),
         # Separates this deployment's rate-limit counters in a shared Redis.
         "RATELIMIT_KEY_PREFIX": _env("PORTAL_RATELIMIT_KEY_PREFIX", "portal"),
+        **site_facts_from_environment(),
+        **site_health_from_environment(),
+    }
+
+
+# The site's identifiers and contact (every page's footer, the contact page, the about page and
+# the privacy notice). Empty by default: outside production they show as demo values saying so
+# (derive); production refuses to start without the operator (主办单位) and the ICP filing number
+# (《互联网信息服务管理办法》 requires a filed site to show its number; the footer links it to
+# the MIIT filing system at beian.miit.gov.cn).
+SITE_FACTS = {
+    "SITE_OPERATOR_ZH": "PORTAL_OPERATOR",          # 主办单位, in Chinese
+    "SITE_OPERATOR_EN": "PORTAL_OPERATOR_EN",       # its English name (empty: the Chinese one)
+    "ICP_NUMBER": "PORTAL_ICP_NUMBER",              # e.g. 冀ICP备12345678号
+    "PSB_NUMBER": "PORTAL_PSB_NUMBER",              # 公安机关备案号, e.g. 冀公网安备13110202000001号
+    "SITE_CODE": "PORTAL_SITE_CODE",                # 网站标识码 of a government site, when it has one
+    "CONTACT_ADDRESS_ZH": "PORTAL_CONTACT_ADDRESS",
+    "CONTACT_ADDRESS_EN": "PORTAL_CONTACT_ADDRESS_EN",
+    "CONTACT_PHONE": "PORTAL_CONTACT_PHONE",
+    "CONTACT_EMAIL": "PORTAL_CONTACT_EMAIL",
+    "CONTACT_HOURS_ZH": "PORTAL_CONTACT_HOURS",
+    "CONTACT_HOURS_EN": "PORTAL_CONTACT_HOURS_EN",
+    "SUPERVISOR_ZH": "PORTAL_SUPERVISOR",           # the supervising department (主管部门)
+    "SUPERVISOR_EN": "PORTAL_SUPERVISOR_EN",
+}
+# Shown outside production when a fact is not set: plainly demo, never a real-looking number.
+DEMO_SITE_FACTS = {
+    "SITE_OPERATOR_ZH": "示例主办单位（演示数据，正式上线前由 PORTAL_OPERATOR 设置）",
+    "SITE_OPERATOR_EN": "Demo operator (demo data; set PORTAL_OPERATOR before going live)",
+    "ICP_NUMBER": "演示ICP备00000000号（演示数据）",
+    "CONTACT_ADDRESS_ZH": "（演示数据：地址由 PORTAL_CONTACT_ADDRESS 设置）",
+    "CONTACT_ADDRESS_EN": "(demo data: the address is set by PORTAL_CONTACT_ADDRESS_EN)",
+    "CONTACT_HOURS_ZH": "（演示数据：办公时间由 PORTAL_CONTACT_HOURS 设置）",
+    "CONTACT_HOURS_EN": "(demo data: office hours are set by PORTAL_CONTACT_HOURS_EN)",
+}
+
+
+def site_facts_from_environment():
+    return {key: _env(variable, "").strip() for key, variable in SITE_FACTS.items()}
+
+
+def site_health_from_environment():
+    """The site-health checks' settings (portal/sitehealth/; defaults and the rules they come from
+    in the README, "Site health")."""
+    return {
+        # Days a column may go without a new item, per content kind (portal/sitehealth/columns.py).
+        "COLUMN_CYCLE_DAYS": _env("PORTAL_COLUMN_CYCLE_DAYS", ""),
+        # Editors are e-mailed this many days before a column goes stale (once per column and cycle).
+        "COLUMN_WARN_DAYS": _number("PORTAL_COLUMN_WARN_DAYS", 3, minimum=0, maximum=60),
+        # Working days to reply, per request type and for problem reports (portal/sitehealth/replies.py).
+        "REPLY_WORKING_DAYS": _env("PORTAL_REPLY_WORKING_DAYS", ""),
+        "REPLY_WARN_WORKING_DAYS": _number("PORTAL_REPLY_WARN_WORKING_DAYS", 1, minimum=0, maximum=30),
+        "REPLY_HARD_LIMIT_MONTHS": _number("PORTAL_REPLY_HARD_LIMIT_MONTHS", 3, minimum=1, maximum=12),
+        # `flask site check` from the worker loop: how often, and how politely (portal/sitehealth/links.py).
+        # 0: the worker loop does not run it (cron does, or nobody: the test suite, with no network).
+        "SITE_CHECK_HOURS": _number("PORTAL_SITE_CHECK_HOURS", 24.0, float, minimum=0),
+        "LINK_CHECK_CONCURRENCY": _number("PORTAL_LINK_CHECK_CONCURRENCY", 8, minimum=1, maximum=64),
+        "LINK_CHECK_TIMEOUT": _number("PORTAL_LINK_CHECK_TIMEOUT", 10.0, float, minimum=0.1, maximum=120),
+        "LINK_CHECK_HOST_DELAY": _number("PORTAL_LINK_CHECK_HOST_DELAY", 1.0, float, minimum=0, maximum=60),
+        "LINK_CHECK_USER_AGENT": _env("PORTAL_LINK_CHECK_USER_AGENT",
+                                      "HengshuiIPPortal-LinkCheck/1.0 (+site health; respects robots.txt)"),
+        # "这个页面有问题？" reports per client address.
+        "REPORT_RATE_LIMIT": _env("PORTAL_REPORT_RATE_LIMIT", "5 per hour; 20 per day"),
     }
 
 
@@ -134,6 +197,14 @@ def derive(config):
     instance = config["INSTANCE_DIR"]
     if config.get("UPLOAD_DIR") is None:
         config["UPLOAD_DIR"] = instance / "uploads"
+    config["SITE_FACTS_DEMO"] = []
+    if config["PORTAL_ENV"] != "production":
+        for key, demo in DEMO_SITE_FACTS.items():
+            if not config.get(key):
+                config[key] = demo
+                config["SITE_FACTS_DEMO"].append(key)
+    if not config.get("SITE_OPERATOR_EN"):
+        config["SITE_OPERATOR_EN"] = config.get("SITE_OPERATOR_ZH", "")
     if not config.get("RATELIMIT_STORAGE_URI"):
         # One count per host, shared by every gunicorn worker (portal/limits_sqlite.py).
         config["RATELIMIT_STORAGE_URI"] = f"portal-sqlite://{instance / 'ratelimits.sqlite'}"
@@ -165,6 +236,12 @@ def validate(config):
         if config["SITE_URL"] == DEFAULT_SITE_URL:
             # Every link in e-mails, the sitemap and hreflang would point at a port nothing serves.
             raise ConfigError("PORTAL_ENV=production needs PORTAL_SITE_URL set to the public address")
+        missing = [SITE_FACTS[key] for key in ("SITE_OPERATOR_ZH", "ICP_NUMBER") if not config.get(key)]
+        if missing:
+            # A site without its operator and ICP number in the footer fails an inspection outright,
+            # and is not allowed to serve the public in the mainland at all.
+            raise ConfigError(f"PORTAL_ENV=production needs {' and '.join(missing)} set (the operator, 主办单位, "
+                              "and the ICP filing number shown in every page's footer)")
         if not config.get("TRUSTED_HOSTS"):
             # Never "any host" in production: the site's own name is the least that is true.
             config["TRUSTED_HOSTS"] = [urlsplit(config["SITE_URL"]).hostname]

@@ -7,10 +7,11 @@ personal data); the visitor sees the same id so a support request can be matched
 import logging
 import secrets
 
-from flask import render_template, request
+from flask import current_app, render_template, request
 from flask.globals import request_ctx
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from markupsafe import escape
 from sqlalchemy.exc import DBAPIError, DisconnectionError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
@@ -39,7 +40,8 @@ MESSAGES = {
 
 BARE_PAGE = ('<!doctype html><html lang="zh-Hans"><meta charset="utf-8"><title>{code}</title>'
              '<h1>无法处理该请求 · The request could not be understood</h1>'
-             '<p>请检查网址后重试。 Please check the address and try again.</p></html>')
+             '<p>请检查网址后重试。 Please check the address and try again.</p>'
+             '<footer><p>主办单位 Operator: {operator} · <a href="https://beian.miit.gov.cn/">{icp}</a></p></footer></html>')
 
 
 def render_error(code, incident=None):
@@ -68,7 +70,9 @@ def init_app(app):
         if request_ctx.url_adapter is None:
             # The request was refused before routing (a Host not in TRUSTED_HOSTS): no URL can be
             # built, so the page is a fixed one, in both languages, echoing nothing it was sent.
-            response.set_data(BARE_PAGE.format(code=error.code))
+            # The footer's identifiers are the settings', never anything from the request.
+            response.set_data(BARE_PAGE.format(code=error.code, operator=escape(current_app.config["SITE_OPERATOR_ZH"]),
+                                               icp=escape(current_app.config["ICP_NUMBER"])))
             response.content_type = "text/html; charset=utf-8"
             return response
         body, code = render_error(error.code or 500)

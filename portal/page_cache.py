@@ -18,8 +18,9 @@ that. They are keyed by their canonical query string (the view's validated choic
 number kept is bounded by the choices, not by what clients send.
 
 The middleware sits inside ProxyFix, so the scheme it sees is the client's, and it keys pages by
-scheme and path: a page first rendered over HTTPS (with HSTS) is never served over plain HTTP, or
-the other way round. It applies the trusted-host check Flask would: a forged Host header gets the
+scheme, path and care mode (关怀版, portal/care.py): a page first rendered over HTTPS (with HSTS)
+is never served over plain HTTP, or the other way round, nor a standard page to a visitor in care
+mode. It applies the trusted-host check Flask would: a forged Host header gets the
 same 400 whether or not the page was cached.
 """
 
@@ -31,6 +32,8 @@ from functools import wraps
 from flask import Response, current_app, g, request
 from werkzeug.exceptions import SecurityError
 from werkzeug.wsgi import get_host
+
+from portal import care
 
 CACHE_CONTROL = "public, max-age=300"
 _refreshing = threading.Lock()
@@ -74,7 +77,7 @@ def rendered_once(view):
 
     @wraps(view)
     def wrapper(**kwargs):
-        key = (request.scheme, request.path)
+        key = (request.scheme, request.path, care.from_request(request))
         page = current_app.extensions["page_cache"].get(key)
         if page is None:
             page = CachedPage(view(**kwargs))
@@ -99,7 +102,7 @@ def for_a_while(canonical_query, render):
     seconds = current_app.config["DB_PAGES_CACHE_SECONDS"]
     if not seconds:
         return render()
-    key = (request.scheme, request.path, canonical_query)
+    key = (request.scheme, request.path, canonical_query, care.from_request(request))
     timed = current_app.extensions["timed_pages"]
     page, now = timed.get(key), time.time()
     if page is not None and page.expires_at > now:
@@ -135,9 +138,10 @@ class PageCacheMiddleware:
         page = None
         if method in ("GET", "HEAD"):
             scheme, path = environ.get("wsgi.url_scheme"), environ.get("PATH_INFO")
-            page = self.pages.get((scheme, path))
+            mode = care.from_environ(environ)
+            page = self.pages.get((scheme, path, mode))
             if page is None and self.timed:
-                page = self.timed.get((scheme, path, environ.get("QUERY_STRING", "")))
+                page = self.timed.get((scheme, path, environ.get("QUERY_STRING", ""), mode))
                 if page is not None and page.expires_at <= time.time():
                     page = None
         if page is None or not self._trusted(environ):
@@ -172,6 +176,9 @@ def init_app(app):
         pending = g.pop("page_to_cache", None)
         if pending and response.status_code == 200:
             store, key, page = pending
+            # Browsers keep a page for CACHE_CONTROL's 5 minutes: the care-mode cookie must make them
+            # ask again, or switching modes would show the other mode's copy.
+            response.vary.add("Cookie")
             page.keep_headers_of(response)
             store[key] = page
         return response

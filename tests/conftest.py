@@ -52,6 +52,20 @@ def one_catalog():
         yield loaded
 
 
+@pytest.fixture(scope="session", autouse=True)
+def site_identifiers():
+    """Production refuses to start without the operator and the ICP number (portal/config.py): every
+    test and server in production mode gets these test values unless it sets its own (the refusal
+    itself is tested in tests/test_site_health.py). Worker loops never run the daily site check."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("PORTAL_OPERATOR", "测试主办单位（测试数据）")
+        patch.setenv("PORTAL_OPERATOR_EN", "Test operator (test data)")
+        patch.setenv("PORTAL_ICP_NUMBER", "测ICP备00000000号（测试数据）")
+        # No worker loop of the suite checks the shipped pages' external links (the network).
+        patch.setenv("PORTAL_SITE_CHECK_HOURS", "0")
+        yield
+
+
 @pytest.fixture(scope="session")
 def postgres_url():
     """This run's own PostgreSQL database (portal_test_<random> on PORTAL_TEST_POSTGRES_URL's

@@ -195,6 +195,18 @@ ENDPOINTS = {
                                        extra={"token": "0" * 32}),
     "columns.delete_attachment": Endpoint("/{lang}/staff/attachments/{token}/delete", params=("lang", "token"),
                                           post=True, login=EDITOR, extra={"token": "0" * 32}),
+    "publishing.confirm_term": Endpoint("/{lang}/staff/content/{section}/{slug}/confirm-term",
+                                        params=("lang", "section", "slug"), post=True, login=EDITOR,
+                                        extra=CONTENT_PAGE),
+    # Site health: the dashboard and its answer form; the contact page, problem reports, care mode.
+    "sitehealth.dashboard": Endpoint("/{lang}/staff/site-health", params=("lang",), login=EDITOR),
+    "sitehealth.answer_report": Endpoint("/{lang}/staff/site-health/reports/{report_id}",
+                                         params=("lang", "report_id"), post=True, login=EDITOR,
+                                         extra={"report_id": "1"}),
+    "sitehealth.contact": Endpoint("/{lang}/contact", params=("lang",)),
+    "sitehealth.report": Endpoint("/{lang}/report-a-problem", params=("lang",), post=True, query=("page",)),
+    "sitehealth.report_sent": Endpoint("/{lang}/report-a-problem/sent", params=("lang",), query=("back",)),
+    "sitehealth.care_mode": Endpoint("/{lang}/care-mode", params=("lang",), post=True),
 }
 
 NUL, BAD_UTF8, ASTRAL = "%00", "%ff%fe%c3%28", "%F0%9F%98%80%F0%A0%AE%B7"  # 😀𠮷

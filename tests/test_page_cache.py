@@ -15,7 +15,7 @@ def fresh_client(tmp_path):
 def test_second_request_is_served_from_the_cache_identically(fresh_client):
     app, client = fresh_client
     first = client.get("/zh/guides/rights-protection")
-    assert ("http", "/zh/guides/rights-protection") in app.extensions["page_cache"]
+    assert ("http", "/zh/guides/rights-protection", False) in app.extensions["page_cache"]
     second = client.get("/zh/guides/rights-protection")
     assert second.status_code == 200 and second.data == first.data
     assert second.headers["ETag"] == first.headers["ETag"]
@@ -70,7 +70,7 @@ def test_cached_pages_carry_every_header_flask_sent_including_hsts_behind_tls(tm
     behind_tls = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.9"}
     first = client.get("/en/guides/rights-protection", base_url="http://portal.example", headers=behind_tls)
     assert "Strict-Transport-Security" in first.headers
-    assert ("https", "/en/guides/rights-protection") in app.extensions["page_cache"]
+    assert ("https", "/en/guides/rights-protection", False) in app.extensions["page_cache"]
     second = client.get("/en/guides/rights-protection", base_url="http://portal.example", headers=behind_tls)
     assert second.data == first.data
     # Vary: Cookie comes from the session machinery of the first, rendered response (added after

@@ -287,9 +287,12 @@ FOR_EVERY_ROLE = {"accounts.account", "accounts.enrol", "accounts.confirm"}
 COORDINATORS_ONLY = {"ratings.follow_ups": {200}, "ratings.follow_up": {404}, "hotline.new": {200, 400},
                      "hotline.export": {200}}
 CONTENT = {"publishing.index", "publishing.new_page", "publishing.edit", "publishing.document", "publishing.act",
-           "publishing.compare", "publishing.restore",
+           "publishing.compare", "publishing.restore", "publishing.confirm_term",
            # The files notices and policy files carry (issue 14): upload, download, delete.
            "columns.staff_attachments", "columns.staff_download", "columns.delete_attachment"}
+# The site-health dashboard: administrators and the IP office's editors and reviewers.
+SITE_HEALTH = {"sitehealth.dashboard": {200}, "sitehealth.answer_report": {400, 404}}
+SITE_HEALTH_ROLES = ("admin", "editor", "reviewer")
 EDITORIAL = ("editor", "reviewer")
 # Events' organiser pages: staff and coordinators; an event that is not theirs (here: no event at
 # all, the slug is a guide's) is a 404; administrators and editors get 403 (tests/test_events.py
@@ -317,13 +320,13 @@ def bank_request(app, client):
     with app.app_context():
         attachment_id = db.session.scalar(select(Attachment.id).where(Attachment.request_id == request_id))
     return {"lang": "zh", "request_id": request_id, "attachment_id": attachment_id, "institution_id": 1,
-            "user_id": 1, "rule_id": 1, "follow_up_id": 999999, "section": "guides", "slug": "trademark-registration",
-            "doc_lang": "zh", "token": "0" * 32}
+            "user_id": 1, "rule_id": 1, "follow_up_id": 999999, "report_id": 999999, "section": "guides",
+            "slug": "trademark-registration", "doc_lang": "zh", "token": "0" * 32}
 
 
 def test_every_staff_route_is_covered_by_the_sweep(app):
     endpoints = {rule.endpoint for rule, _method in staff_routes(app)}
-    assert endpoints == WORKSPACE | FOR_EVERY_ROLE | set(COORDINATORS_ONLY) | CONTENT | EVENTS | {
+    assert endpoints == WORKSPACE | FOR_EVERY_ROLE | set(COORDINATORS_ONLY) | CONTENT | set(SITE_HEALTH) | EVENTS | {
         e for e in endpoints if e.startswith("admin.")}
     assert len([e for e in endpoints if e.startswith("admin.")]) >= 10
 
@@ -354,6 +357,8 @@ def test_authorization_sweep(app, bank_request, who):
             expected = {200, 400}
         elif endpoint in COORDINATORS_ONLY:
             expected = COORDINATORS_ONLY[endpoint] if who == "coordinator" else {403}
+        elif endpoint in SITE_HEALTH:
+            expected = SITE_HEALTH[endpoint] if who in SITE_HEALTH_ROLES else {403}
         elif endpoint in CONTENT:
             # Only the IP office's editors and reviewers; this session's store holds no page, so
             # theirs reach the view and find none (test_publishing.py has the pages).

@@ -192,6 +192,20 @@ def private_area(blueprint, *roles):
         return response
 
 
+def private_endpoints(blueprint, endpoints, *roles):
+    """private_area's checks for the staff routes (`endpoints`) of a blueprint that also serves
+    public pages: signed in, one of `roles`, idle sessions end."""
+    @blueprint.before_request
+    def check_session():
+        if request.endpoint not in endpoints:
+            return None
+        if not current_user.is_authenticated:
+            return login_manager.unauthorized()
+        if current_user.role not in roles:
+            abort(403)
+        return check_idle()
+
+
 def require_role(*roles):
     """Signed in, and one of `roles`; other roles get 403 (signed-in users know the area exists)."""
     def decorator(view):

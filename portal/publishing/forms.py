@@ -41,3 +41,11 @@ class ActionForm(FlaskForm):
 class RestoreForm(FlaskForm):
     revision = HiddenField()
     base_revision = HiddenField()
+
+
+class TermConfirmForm(FlaskForm):
+    """A reviewer's confirmation of a serious word on the pending change (publishing/terms.py)."""
+    lang_of = HiddenField()
+    term = HiddenField(validators=[Length(max=200)])
+    reason = TextAreaField(_l("Why this word is right here (kept on record)"),
+                           validators=[Optional(), Length(max=1000)])

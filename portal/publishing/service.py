@@ -29,7 +29,7 @@ from portal.content.store import (
 from portal.content.urls import link_resolver
 from portal.db import as_utc, db
 from portal.models import AuditEvent, User
-from portal.publishing import notices, workflow
+from portal.publishing import notices, terms, workflow
 from portal.sla import BEIJING
 from portal.vocab import LANGUAGES
 
@@ -60,6 +60,33 @@ def pending_languages(document):
     """Languages whose head is not what is live: what a publish would change."""
     return [lang for lang, language in languages(document).items()
             if language.head_revision_id != language.live_revision_id]
+
+
+def pending_heads(document):
+    """{lang: head revision} of the languages a publish would change."""
+    return {lang: languages(document)[lang].head for lang in pending_languages(document)}
+
+
+def confirm_term(document, lang, term, reason, user):
+    """A reviewer confirms that a serious term on the pending change in `lang` is right, with a
+    reason; Refused when they may not (not a reviewer, the change's author, nothing pending, a term
+    the text does not have, no reason)."""
+    if user.role not in workflow.REVIEWERS:
+        raise Refused("role")
+    if user.id in authors(document):
+        raise Refused("own-work")
+    head = pending_heads(document).get(lang)
+    if head is None:
+        raise Refused("not-allowed")
+    serious = {finding.term.term for finding in terms.text_findings(document.section, document.slug, lang, head.text)
+               if finding.serious}
+    if term not in serious:
+        raise Refused("not-allowed")
+    if not reason.strip():
+        raise Refused("missing-reason")
+    if terms.confirm(head, term, reason, user):
+        _audit(user, "term-confirmed", document, lang=lang, revision=head.id, term=term, reason=reason.strip())
+    db.session.commit()
 
 
 def authors(document):
@@ -215,6 +242,8 @@ def act(document, action, user, version, comment="", when=None, moment=None, not
             raise Refused("nothing-to-publish")
         if check_texts(document.section, document.slug, texts):
             raise Refused("problems")
+        if action != "submit" and terms.unconfirmed_serious(document, pending_heads(document)):
+            raise Refused("serious-terms")  # a reviewer confirms each with a reason first (confirm_term)
     unpublishing = action == "request-unpublish" or (
         action in ("publish", "schedule") and document.pending_action == "unpublish")
     if unpublishing and removal_problems(document.section, document.slug):

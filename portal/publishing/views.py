@@ -21,11 +21,12 @@ from portal.content.law_changes import review_due
 from portal.content.problems import Problem, describe
 from portal.content.schema import SECTIONS
 from portal.content.store import ContentDocument, ContentRevision
+from portal.content.terms import page_findings
 from portal.db import db
 from portal.models import User
 from portal.params import whole_number
-from portal.publishing import diff, editing, service, workflow
-from portal.publishing.forms import SLUG, ActionForm, EditForm, NewPageForm, RestoreForm
+from portal.publishing import diff, editing, service, terms, workflow
+from portal.publishing.forms import SLUG, ActionForm, EditForm, NewPageForm, RestoreForm, TermConfirmForm
 from portal.vocab import LANGUAGES
 from portal.web import form_page, saved
 
@@ -88,6 +89,9 @@ def refusals():
         "nothing-to-publish": _("Nothing has changed against the live page."),
         "needed-by": _("Other published pages depend on this page (an interpretation explains it, or a page "
                        "links to it). Change or unpublish those first."),
+        "serious-terms": _("The change has words that must not be published as they stand (see \"Words to check\"). "
+                           "Correct them, or a reviewer confirms each one with a reason."),
+        "missing-reason": _("Please give the reason the word is right here."),
         "changed": _("Someone acted on this page while you were reading it. Here is its current state; "
                      "please check and try again."),
         "stale": _("Someone saved this page after you opened it. Your text was not lost: it is kept in the "
@@ -221,10 +225,13 @@ def edit(section, slug, doc_lang):
                 else:
                     return saved(_("Saved as a draft. Submit it for review when it is ready."),
                                  url_for("publishing.document", section=section, slug=slug))
+    findings = page_findings(preview) if preview else (
+        terms.text_findings(section, slug, doc_lang, head.text) if head else [])
     response = render_template("publishing/edit.html", document=document, doc_lang=doc_lang, form=form,
                                fields=fields, typed=typed, problems=[_for_editor(problem) for problem in problems],
                                warnings=[_for_editor(warning) for warning in warnings], preview=preview,
-                               refusal=refusal, newer=newer, kind=kind, kinds=kind_labels(), hints=field_hints())
+                               refusal=refusal, newer=newer, kind=kind, kinds=kind_labels(), hints=field_hints(),
+                               findings=findings)
     return response, (200 if request.method == "GET" or (not problems and not form.errors and not refusal) else 400)
 
 
@@ -260,7 +267,23 @@ def document(section, slug):
     actions = workflow.available(document.status, current_user.role, **facts)
     revisions = _revisions(document)
     return render_template(
-        "publishing/document.html", document=document, languages=service.languages(document),
+        "publishing/document.html", word_checks=_word_checks(document), term_form=TermConfirmForm(formdata=None),
+        may_confirm=current_user.role in workflow.REVIEWERS and not facts["is_author"], **_document_context(
+            document, facts, actions, revisions))
+
+
+def _word_checks(document):
+    """[(lang, revision, finding, confirmation or None)] for the pending change, serious first."""
+    heads = service.pending_heads(document)
+    confirmed = terms.confirmations([revision.id for revision in heads.values()])
+    return [(lang, revision, finding, confirmed.get(revision.id, {}).get(finding.term.term))
+            for lang, revision in sorted(heads.items())
+            for finding in terms.text_findings(document.section, document.slug, lang, revision.text)]
+
+
+def _document_context(document, facts, actions, revisions):
+    return dict(
+        document=document, languages=service.languages(document),
         comparisons=_comparisons(document), actions=[a for a in actions if a not in ("save", "restore")],
         labels=action_labels(), statuses=status_labels(), people=_people(),
         turn=whose_turn(document), facts=facts, form=ActionForm(formdata=None), restore_form=RestoreForm(formdata=None),
@@ -269,6 +292,21 @@ def document(section, slug):
         note_languages={action: service.note_languages(document, action) for action in ("submit", "request-unpublish")
                         if action in actions},
         **_compare_choices(document, revisions))
+
+
+@bp.post("/content/<page_section:section>/<page_slug:slug>/confirm-term")
+def confirm_term(section, slug):
+    """A reviewer confirms a serious word on the pending change, with a reason."""
+    document = document_or_404(section, slug)
+    form = TermConfirmForm()
+    if not form.validate_on_submit() or form.lang_of.data not in LANGUAGES:
+        abort(400)
+    try:
+        service.confirm_term(document, form.lang_of.data, form.term.data or "", form.reason.data or "", current_user)
+    except service.Refused as refused:
+        return _refused(section, slug, refused.reason)
+    return saved(_("Confirmed: the word stays, with your reason on record."),
+                 url_for("publishing.document", section=section, slug=slug))
 
 
 @bp.post("/content/<page_section:section>/<page_slug:slug>/act")

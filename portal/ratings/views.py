@@ -20,17 +20,7 @@ from portal.web import private, saved, status_url
 bp = Blueprint("ratings", __name__, template_folder="templates")
 # The follow-ups are in the staff area (under /<lang>/staff/): coordinators only, idle sessions end.
 STAFF_ENDPOINTS = frozenset({"ratings.follow_ups", "ratings.follow_up"})
-
-
-@bp.before_request
-def staff_area():
-    if request.endpoint not in STAFF_ENDPOINTS:
-        return None
-    if not current_user.is_authenticated:
-        return auth.login_manager.unauthorized()
-    if current_user.role != "coordinator":
-        abort(403)
-    return auth.check_idle()
+auth.private_endpoints(bp, STAFF_ENDPOINTS, "coordinator")
 
 
 def _by_status_token(token, for_update=False):

@@ -6,6 +6,7 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from portal import care
 from portal.content import current_catalog, privacy_version
 from portal.db import db
 from portal.institutions import assignment
@@ -271,7 +272,7 @@ CSRF_SLOT, FORM_SLOT = "\x00csrf\x00", "\x00form\x00"
 def blank_form(request_type, form):
     """An empty form is the same page for everyone but for its two tokens: render it once per
     process and type, then put each visitor's tokens in (most of a GET's cost was rendering)."""
-    key = (g.lang, request_type, form.applicant_kind.data)
+    key = (g.lang, request_type, form.applicant_kind.data, care.from_request(request))  # 关怀版 has its own copy
     cache = current_app.extensions.setdefault("blank_forms", {})
     page = cache.get(key)
     if page is None:

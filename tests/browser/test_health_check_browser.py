@@ -80,21 +80,26 @@ def test_the_health_check_by_keyboard_alone_is_accessible_at_every_step(page, la
 
 
 def test_the_back_button_and_the_browsers_back_keep_answers(page):
-    page.goto("/en/health-check")
+    page.goto("/en/health-check", wait_until="networkidle")
     page.get_by_role("button", name="Start the health check").click()
+    page.wait_for_load_state("networkidle")  # the icon too: leaving earlier would abort it
     page.locator("#industry-3").check()  # rubber
     page.locator("#own_brand-0").check()
     page.get_by_role("button", name="Continue").click()
+    page.wait_for_load_state("networkidle")  # the icon too: leaving earlier would abort it
     page.locator("#trademark-1").check()
     page.get_by_role("button", name="Back").click()
+    page.wait_for_load_state("networkidle")  # the icon too: leaving earlier would abort it
     assert page.locator("h1").inner_text() == "Your business"
     assert page.locator("#industry-3").is_checked() and page.locator("#own_brand-0").is_checked()
     page.get_by_role("button", name="Continue").click()
+    page.wait_for_load_state("networkidle")  # the icon too: leaving earlier would abort it
     assert page.locator("#trademark-1").is_checked()
-    page.go_back()  # the browser's own back button: the earlier page, answers still chosen
+    page.go_back(wait_until="networkidle")  # the browser's own back: the earlier page, answers still chosen
     assert page.locator("h1").inner_text() == "Your business"
     assert page.locator("#industry-3").is_checked()
     page.get_by_role("button", name="Continue").click()
+    page.wait_for_load_state("networkidle")  # the icon too: leaving earlier would abort it
     assert page.locator("h1").inner_text() == "Your brand and products"
 
 
@@ -133,6 +138,7 @@ def test_without_javascript_on_a_small_phone_then_printed(browser, server):
     context = browser.new_context(base_url=server, java_script_enabled=False, viewport={"width": 320, "height": 640})
     page = context.new_page()
     page.goto("/zh/")
+    page.locator("details.menu-fold summary").click()  # on a small phone the main menu is folded
     page.get_by_role("link", name="知识产权体检", exact=True).click()  # the main menu
     page.wait_for_url("**/zh/health-check")
     page.get_by_role("button", name=LABELS["zh"]["start"]).click()
