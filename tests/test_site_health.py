@@ -336,3 +336,14 @@ def test_the_bare_page_for_a_forged_host_names_the_operator_too(app):
     html = response.get_data(as_text=True)
     assert response.status_code == 400
     assert "&lt;b&gt;某单位&lt;/b&gt;" in html and 'href="https://beian.miit.gov.cn/"' in html
+
+
+def test_care_mode_switch_posted_from_another_site_is_refused(client):
+    # No CSRF token on the cached pages, so the Origin (or Referer) header must be this site's.
+    foreign = client.post("/zh/care-mode", data={"on": "1", "next": "/zh/"},
+                          headers={"Origin": "https://evil.example"})
+    assert foreign.status_code == 403 and "care=1" not in foreign.headers.get("Set-Cookie", "")
+    via_referer = client.post("/zh/care-mode", data={"on": "1"}, headers={"Referer": "https://evil.example/x"})
+    assert via_referer.status_code == 403
+    here = client.post("/zh/care-mode", data={"on": "1", "next": "/zh/"}, headers={"Origin": "http://localhost"})
+    assert here.status_code == 303 and "care=1" in here.headers["Set-Cookie"]

@@ -6,6 +6,7 @@ a link while it loads."""
 
 import re
 from datetime import UTC, datetime
+from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -100,9 +101,22 @@ def report_sent():
     return private(render_template("sitehealth/report_sent.html", back=local_path(request.args.get("back"))))
 
 
+def _posted_from_here():
+    sender = request.headers.get("Origin") or request.headers.get("Referer")
+    if not sender or sender == "null":
+        return not sender  # no header at all (privacy tools strip both): a display switch only
+    return urlsplit(sender).netloc == request.host
+
+
 @bp.post("/care-mode")
 def care_mode():
-    """Switch 关怀版 on or off for the visit (a cookie that ends with the browser session)."""
+    """Switch 关怀版 on or off for the visit (a cookie that ends with the browser session).
+
+    The page carrying the switch is cached for everyone, so it holds no per-visitor CSRF token;
+    instead a switch posted from another site is refused by its Origin (or Referer) header, which
+    browsers send with every cross-site form post."""
+    if not _posted_from_here():
+        abort(403)
     back = local_path(request.form.get("next"), keep_query=True) or url_for("pages.home")
     response = redirect(back, code=303)
     if request.form.get("on") == "1":
