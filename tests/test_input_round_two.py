@@ -104,6 +104,20 @@ def test_in_development_only_the_sites_host_and_localhost_are_trusted(tmp_path, 
         assert "evil" not in response.headers["Location"]
 
 
+def test_the_test_suites_app_trusts_only_its_sites_host_and_localhost(app):
+    """Under PORTAL_ENV=testing too (the suite's app, and every gunicorn the tests start): a forged
+    Host is refused, on the page cache's path as on the app's."""
+    assert app.config["TRUSTED_HOSTS"] == ["portal.example", "localhost", "127.0.0.1"]
+    client = app.test_client()
+    for path in ("/", "/en/about", "/zh/requests/track"):
+        client.get(path)  # the page cache holds it, where it may
+        forged = client.get(path, headers={"Host": "evil.example"})
+        assert forged.status_code == 400
+        assert "evil.example" not in forged.get_data(as_text=True) + forged.headers.get("Location", "")
+    for host in ("localhost", "127.0.0.1:8000", "portal.example"):
+        assert client.get("/en/about", headers={"Host": host}).status_code == 200
+
+
 def test_production_refuses_the_default_site_url(tmp_path):
     with pytest.raises(ConfigError, match="PORTAL_SITE_URL"):
         dev_app(tmp_path, PORTAL_ENV="production", SECRET_KEY="k" * 40, SITE_URL="http://127.0.0.1:8000")
