@@ -9,7 +9,7 @@ from sqlalchemy import select
 from portal import create_app
 from portal.config import ROOT, ConfigError
 from portal.db import db
-from portal.models import AssistanceRequest
+from portal.models import AssistanceRequest, Attachment
 from portal.requests.uploads import attachment_name
 from tests.conftest import submit
 from tests.staff_helpers import ADMIN, COORDINATOR, login
@@ -67,6 +67,33 @@ def test_an_attachment_keeps_the_extension_of_its_checked_type(app, client):
     with app.app_context():
         request = db.session.scalar(select(AssistanceRequest).where(AssistanceRequest.status_token == token))
         assert [a.original_name for a in request.attachments] == ["reportlmth.png.png"]
+
+
+def test_migration_0014_cleans_the_names_of_attachments_kept_before(tmp_path):
+    """Names kept before attachment_name existed (a bidi override, the wrong extension) are
+    rewritten by `flask db upgrade`; a name that was already right, and the stored files, stay."""
+    app = dev_app(tmp_path, TESTING=True, SUBMIT_RATE_LIMIT="100 per hour")
+    runner = app.test_cli_runner()
+    for command in (["db", "upgrade"], ["seed", "demo"]):
+        assert runner.invoke(args=command).exit_code == 0
+    client = app.test_client()
+    files = [(io.BytesIO(PNG), "photo.png"), (io.BytesIO(PDF), "合同.pdf"), (io.BytesIO(PNG), "x.png")]
+    assert submit(client, "zh", "general", files=files).status_code == 303
+    legacy = ["report\u202elmth.png", "合同.pdf", "evidence.png.html"]  # as stored before the change
+    with app.app_context():
+        rows = db.session.scalars(select(Attachment).order_by(Attachment.id)).all()
+        stored = [row.stored_name for row in rows]
+        for row, name in zip(rows, legacy, strict=True):
+            row.original_name = name
+        db.session.commit()
+    assert runner.invoke(args=["db", "downgrade", "0009"]).exit_code == 0
+    assert runner.invoke(args=["db", "upgrade"]).exit_code == 0
+    with app.app_context():
+        rows = db.session.scalars(select(Attachment).order_by(Attachment.id)).all()
+        assert [row.original_name for row in rows] == ["reportlmth.png", "合同.pdf", "evidence.png.png"]
+        assert [row.stored_name for row in rows] == stored
+        db.engine.dispose()
+    assert all((tmp_path / "uploads" / name).exists() for name in stored)
 
 
 @pytest.mark.parametrize("path", [

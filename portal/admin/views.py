@@ -9,13 +9,14 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms import SelectChoice
 
-from portal.accounts import auth
+from portal.accounts import auth, identity
 from portal.accounts.links import send_account_link
 from portal.admin.forms import IndicatorValueForm, InstitutionForm, RequesterForm, RuleForm, TryForm, UserForm
 from portal.db import db
 from portal.indicators.latest import InvalidIndicatorValue, display_number, latest_values, set_latest
 from portal.indicators.plan import load_plan
 from portal.institutions import assignment, routing
+from portal.limits import configured, limiter
 from portal.models import AuditEvent, Institution, RoutingRule, User
 from portal.params import whole_number
 from portal.privacy import retention
@@ -117,6 +118,7 @@ def users():
 
 @bp.route("/users/new", methods=["GET", "POST"], defaults={"user_id": None})
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@limiter.limit(configured("LOGIN_RATE_LIMIT"), methods=["POST"], exempt_when=lambda: not typed_a_password())
 def user(user_id):
     record = record_or_404(User, user_id)
     form = UserForm(obj=shown(record), data={"institution": str(record.institution_id or "")} if record else None)
@@ -134,9 +136,8 @@ def user(user_id):
                                                                           and form.active.data):
             form.role.errors = [_("You cannot remove your own administrator access.")]
         elif record is not None and (record.role != form.role.data or record.email != email) \
-                and not auth.recently_confirmed():
-            flash(_("To change someone's role or e-mail address, give your password again first."), "info")
-            return auth.ask_to_confirm()
+                and not confirmed_here(form):
+            pass  # the form comes back with everything typed, asking for the password here
         else:
             before = snapshot(record, USER_FIELDS) if record else None
             if record is None:
@@ -155,15 +156,40 @@ def user(user_id):
                 send_account_link(record, "invite")
             save_audited("user", before, record, USER_FIELDS, created="user-invited")
             return saved(_("Invitation sent.") if before is None else _("Saved."), url_for("admin.users"))
-    return form_page("admin/user_form.html", form=form, record=record)
+    confirming = bool(form.confirm_password.errors or form.confirm_code.errors)
+    return form_page("admin/user_form.html", form=form, record=record, confirming=confirming,
+                     enrolled=bool(current_user.totp_secret))
+
+
+def confirmed_here(form):
+    """A role or e-mail change: confirmed in the last five minutes, or now with the password (and
+    code) typed on the form. Else the field says what is missing and the edit stays on the form."""
+    if auth.recently_confirmed():
+        return True
+    if form.confirm_password.data and identity.confirm(current_user.user, form.confirm_password.data,
+                                                       form.confirm_code.data):
+        return True
+    form.confirm_password.errors = [
+        _("The password or the code is not correct.") if form.confirm_password.data else
+        _("To change someone's role or e-mail address, give your own password again (and your code, "
+          "if you use an authenticator app).")]
+    return False
+
+
+def typed_a_password():
+    """The inline confirmation is a password guess like a sign-in: limited like one."""
+    return bool(request.form.get("confirm_password"))
 
 
 @bp.post("/users/<int:user_id>/second-factor/reset")
-@auth.require_confirmation
 def reset_second_factor(user_id):
     """An administrator's reset of someone's second factor (a lost phone): audited, and every
     session of that account ends; they enrol again at their next sign-in."""
     record = record_or_404(User, user_id)
+    if not auth.recently_confirmed():
+        # A POST cannot be repeated by a redirect: back to the account's page after confirming.
+        flash(_("Give your password again first, then press the reset button once more."), "info")
+        return redirect(url_for("accounts.confirm", next=url_for("admin.user", user_id=record.id)), code=303)
     if record.totp_secret:
         record.totp_secret, record.totp_last_step, record.recovery_hashes = None, None, []
         auth.end_sessions(record)
