@@ -119,9 +119,13 @@ def sqlmap_targets(base, status_url, number, coordinator, admin):
         ("request form (POST)", ["-u", form, "--data", body, "--csrf-token", "csrf_token", "--csrf-url", form,
                                  "-p", "organisation,contact_name,phone,email,county,industry,description,"
                                        "credit_code,applicant_kind"]),
+        # wrong digits (six, as the form asks) answer 404 "not found", which sqlmap would take for a
+        # missing page and stop before its first test; after five misses the number is locked
         ("tracking (POST)", ["-u", f"{base}/en/requests/track",
-                             "--data", urllib.parse.urlencode({"csrf_token": "x", "number": number, "digits": "1234"}),
-                             "--csrf-token", "csrf_token", "--csrf-url", form, "-p", "number,digits"]),
+                             "--data", urllib.parse.urlencode({"csrf_token": "x", "number": number,
+                                                               "digits": "123456"}),
+                             "--csrf-token", "csrf_token", "--csrf-url", form, "-p", "number,digits",
+                             "--ignore-code", "404"]),
         ("status token", ["-u", status_url.split("?")[0] + "*"]),
         ("staff sign-in (POST)", ["-u", login, "--data", urllib.parse.urlencode(
             {"csrf_token": "x", "email": "nobody@example.com", "password": "not-the-password", "next": "/zh/"}),
@@ -158,8 +162,9 @@ def run_sqlmap(base, status_url, number, work, sessions, thorough):
             or re.search(r"parameter '.*' is vulnerable", text)
         tested = len(re.findall(r"testing '", text))
         print(f"  sqlmap {name}: {'INJECTION FOUND' if vulnerable else 'no injection'} ({tested} tests)")
-        if vulnerable or result.returncode not in (0,):
-            findings.append(f"sqlmap {name}: exit {result.returncode}\n" + text[-3000:])
+        if vulnerable or result.returncode not in (0,) or not tested:
+            # no test run is no result: the target refused sqlmap's first request (a 404, a redirect)
+            findings.append(f"sqlmap {name}: exit {result.returncode}, {tested} tests\n" + text[-3000:])
     return findings
 
 
