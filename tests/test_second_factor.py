@@ -222,6 +222,24 @@ def test_requester_data_needs_a_fresh_confirmation(app):
     assert admin.get("/en/admin/requesters").status_code == 200
 
 
+def test_a_stale_requester_lookup_asks_on_the_form_and_keeps_the_address(app, client):
+    from portal.seed import DEMO_PASSWORD  # noqa: PLC0415
+    from tests.conftest import submit  # noqa: PLC0415
+    assert submit(client, "en", "general", email="asking@example.com").status_code == 303
+    admin = app.test_client()
+    login(admin, ADMIN)
+    html = admin.get("/en/admin/requesters").get_data(as_text=True)
+    go_stale(admin)  # the page was left open for more than five minutes
+    asked = admin.post("/en/admin/requesters", data={"csrf_token": csrf_of(html), "email": "asking@example.com",
+                                                     "operation": "find"})
+    page = asked.get_data(as_text=True)
+    assert asked.status_code == 400 and 'name="confirm_password"' in page
+    assert 'value="asking@example.com"' in page and "HS20" not in page  # kept, and nothing shown yet
+    found = admin.post("/en/admin/requesters", data={"csrf_token": csrf_of(html), "email": "asking@example.com",
+                                                     "operation": "find", "confirm_password": DEMO_PASSWORD})
+    assert found.status_code == 200 and "1 request found" in found.get_data(as_text=True)
+
+
 def user_fields(app, html, target, **changes):
     with app.app_context():
         user = db.session.get(User, target)

@@ -96,7 +96,7 @@ def contact_check(form, field):
         raise ValidationError(_l("Give the e-mail address or the phone number the requester used.")) from None
 
 
-class RequesterForm(FlaskForm):
+class RequesterForm(InlineConfirmation, FlaskForm):
     email = LineField(_l("The requester's e-mail address or phone number"),
                       validators=[DataRequired(REQUIRED), Length(max=254), contact_check])
     confirm = BooleanField(_l("I have checked the requester's identity and want to delete this data"))

@@ -136,7 +136,9 @@ def user(user_id):
                                                                           and form.active.data):
             form.role.errors = [_("You cannot remove your own administrator access.")]
         elif record is not None and (record.role != form.role.data or record.email != email) \
-                and not confirmed_here(form):
+                and not confirmed_here(form, _("To change someone's role or e-mail address, give your own "
+                                               "password again (and your code, if you use an "
+                                               "authenticator app).")):
             pass  # the form comes back with everything typed, asking for the password here
         else:
             before = snapshot(record, USER_FIELDS) if record else None
@@ -156,24 +158,27 @@ def user(user_id):
                 send_account_link(record, "invite")
             save_audited("user", before, record, USER_FIELDS, created="user-invited")
             return saved(_("Invitation sent.") if before is None else _("Saved."), url_for("admin.users"))
-    confirming = bool(form.confirm_password.errors or form.confirm_code.errors)
-    return form_page("admin/user_form.html", form=form, record=record, confirming=confirming,
-                     enrolled=bool(current_user.totp_secret))
+    return confirm_page("admin/user_form.html", form, record=record)
 
 
-def confirmed_here(form):
-    """A role or e-mail change: confirmed in the last five minutes, or now with the password (and
-    code) typed on the form. Else the field says what is missing and the edit stays on the form."""
+def confirmed_here(form, why):
+    """A change that needs a fresh confirmation: given in the last five minutes, or now with the
+    password (and code) typed on the form. Else the field says `why` (or that what was typed is
+    wrong) and everything typed stays on the form."""
     if auth.recently_confirmed():
         return True
     if form.confirm_password.data and identity.confirm(current_user.user, form.confirm_password.data,
                                                        form.confirm_code.data):
         return True
-    form.confirm_password.errors = [
-        _("The password or the code is not correct.") if form.confirm_password.data else
-        _("To change someone's role or e-mail address, give your own password again (and your code, "
-          "if you use an authenticator app).")]
+    form.confirm_password.errors = [_("The password or the code is not correct.") if form.confirm_password.data
+                                    else why]
     return False
+
+
+def confirm_page(template, form, **context):
+    """form_page, with the inline confirmation's fields when the form asks for them."""
+    return form_page(template, form=form, confirming=bool(form.confirm_password.errors or form.confirm_code.errors),
+                     enrolled=bool(current_user.totp_secret), **context)
 
 
 def typed_a_password():
@@ -313,11 +318,17 @@ def indicators():
 # A requester's data (PIPL: copy and deletion on request)
 
 @bp.route("/requesters", methods=["GET", "POST"])
-@auth.require_confirmation  # a requester's personal data leaves or goes: the password again first
+@limiter.limit(configured("LOGIN_RATE_LIMIT"), methods=["POST"], exempt_when=lambda: not typed_a_password())
 def requesters():
+    """A requester's personal data leaves or goes: the password again first (on the confirmation
+    page before the form, or on the form itself once five minutes have passed, keeping what was typed)."""
+    if request.method == "GET" and not auth.recently_confirmed():
+        return auth.ask_to_confirm()
     form = RequesterForm()
     found = None
-    if form.validate_on_submit():
+    if form.validate_on_submit() and confirmed_here(form, _("To find, copy or delete a requester's data, give "
+                                                            "your own password again (and your code, if you "
+                                                            "use an authenticator app).")):
         found = retention.requests_of(form.email.data)
         operation = request.form.get("operation", "find")
         actor = f"user:{current_user.id}"
@@ -335,5 +346,5 @@ def requesters():
                 flash(_("Personal data removed from %(count)s request(s) and %(files)s attachment(s).",
                         count=len(found), files=files), "success")
                 return redirect(url_for("admin.requesters"), code=303)
-    return private((render_template("admin/requesters.html", form=form, found=found),
-                    200 if request.method == "GET" or form.errors == {} else 400))
+    page, status = confirm_page("admin/requesters.html", form, found=found)
+    return private((page, 200 if request.method == "GET" or form.errors == {} else status))
