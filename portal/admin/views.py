@@ -121,8 +121,11 @@ def users():
 @limiter.limit(configured("LOGIN_RATE_LIMIT"), methods=["POST"], exempt_when=lambda: not typed_a_password())
 def user(user_id):
     record = record_or_404(User, user_id)
-    form = UserForm(obj=shown(record), data={"institution": str(record.institution_id or "")} if record else None)
+    form = UserForm(obj=shown(record))
     form.institution.choices = institution_choices()
+    if shown(record):
+        # the field is the id; the account's attribute of that name is the institution itself
+        form.institution.data = str(record.institution_id or "")
     if form.validate_on_submit():
         institution_id = whole_number(form.institution.data, 1)
         email = form.email.data.lower()
