@@ -239,7 +239,9 @@ def crawled(work):
     if database is None:
         return 0, 0
     with closing(sqlite3.connect(f"file:{database}?mode=ro", uri=True)) as connection:
-        rows = connection.execute("SELECT path, http_status FROM paths WHERE evil = 0").fetchall()
+        # evil = 0: not an attack; headers: fetched (the rest is what the crawl left to browse)
+        rows = connection.execute("SELECT path, http_status FROM paths "
+                                  "WHERE evil = 0 AND headers IS NOT NULL").fetchall()
     return len(rows), sum(1 for path, status in rows if "/staff/" in path and status == 200)
 
 
