@@ -249,7 +249,11 @@ def run_wapiti(base, work, cookie):
     report = work / "wapiti.json"
     command = [*wapiti_command(), "-u", f"{base}/", "--scope", "folder", "-m", WAPITI_MODULES, "--no-bugreport",
                "--flush-session", "--store-session", str(work / "wapiti-session"), "-f", "json", "-o", str(report),
-               "-d", "4", "--max-links-per-page", "40", "--max-scan-time", "1200", "--max-attack-time", "60",
+               # Signed in, every action a staff page offers is a form, and each one sent gives the page
+               # new ones (its version moves): at most 40 resources per folder and 8 minutes of crawl,
+               # or the crawl grows past 8,000 resources and no module gets past the first few.
+               "-d", "4", "--max-links-per-page", "40", "--max-files-per-dir", "40", "--max-scan-time", "480",
+               "--max-attack-time", "60",
                "-s", f"{base}/zh/requests/new?type=general", "-s", f"{base}/en/requests/new?type=general",
                "-s", f"{base}/zh/search?q=%E5%95%86%E6%A0%87", "-s", f"{base}/en/requests/track",
                "-s", f"{base}/zh/staff/", "-s", f"{base}/en/staff/requests/1",
