@@ -37,7 +37,9 @@ def server_env(tmp_path_factory, seeded_instance):
     shutil.copytree(seeded_instance(instance), search_index, symlinks=True)
     return {**os.environ, "PORT": str(port), "WEB_CONCURRENCY": "2", "PORTAL_ENV": "testing",
             "PORTAL_INSTANCE_DIR": str(instance), "PORTAL_SEARCH_INDEX_DIR": str(search_index),
-            "PORTAL_SITE_URL": f"http://127.0.0.1:{port}", "GUNICORN_ACCESS_LOG": ""}
+            "PORTAL_SITE_URL": f"http://127.0.0.1:{port}", "GUNICORN_ACCESS_LOG": "",
+            # every browser test signs in from 127.0.0.1 to one server: the sign-in limit is not under test here
+            "PORTAL_LOGIN_RATE_LIMIT": "1000 per minute"}
 
 
 @pytest.fixture(scope="session")
