@@ -3,12 +3,15 @@
 Starts gunicorn over HTTPS (a throwaway self-signed certificate, PORTAL_URL_SCHEME=https, as
 production runs) on a fresh instance with demo data, a search index and one submitted request,
 then runs sqlmap on every form and query string and wapiti with an explicit module list over the
-whole site. Exits 1 on any finding (a sqlmap injection point, a wapiti vulnerability or anomaly).
+whole site. Exits 1 on any finding (a sqlmap injection point, a wapiti vulnerability or anomaly),
+and on a scan that did not cover what it says: a sqlmap target where no test ran, a staff session
+that ended under a scanner, a wapiti crawl that reached no staff page signed in.
 
 Staff pages: `staff_session()` signs in as a demo account and returns the session cookie.
 sqlmap attacks the sign-in form anonymously and the staff queue, a request's action form and two
-admin pages with a coordinator's and an administrator's cookie; wapiti crawls and attacks the
-whole site with its own coordinator session (its cookie file).
+admin pages with a coordinator's and an administrator's cookie, signed in afresh for each target;
+wapiti crawls and attacks the whole site with its own coordinator session (its cookie file),
+the sign-out form excluded.
 
     python .ci/scan.py [--keep]     (needs: apt-get install -y sqlmap wapiti)
 """
@@ -19,6 +22,7 @@ import json
 import os
 import re
 import shutil
+import sqlite3
 import ssl
 import subprocess
 import sys
@@ -26,6 +30,7 @@ import tempfile
 import urllib.error
 import urllib.parse
 import urllib.request
+from contextlib import closing
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -104,13 +109,16 @@ def staff_session(base, email):
     return next(cookie.value for cookie in jar if cookie.name == "session")
 
 
-def sqlmap_targets(base, status_url, number, coordinator, admin):
+COORDINATOR, ADMIN = "coordinator@demo.invalid", "admin@demo.invalid"
+AS_COORDINATOR, AS_ADMIN = ("--cookie", COORDINATOR), ("--cookie", ADMIN)  # signed in just before the target
+
+
+def sqlmap_targets(base, status_url, number):
     """(name, sqlmap arguments) for each form and query string; the CSRF token is refetched from
     the form's page for every request (sqlmap's --csrf-token). Staff targets carry their cookie."""
     login = f"{base}/zh/staff/login"
     detail = f"{base}/zh/staff/requests/1"  # the demo request; a coordinator sees every request
     requesters = f"{base}/zh/admin/requesters"
-    as_coordinator, as_admin = ["--cookie", f"session={coordinator}"], ["--cookie", f"session={admin}"]
     form = f"{base}/zh/requests/new?type=general"
     # no form_token: each probe is then a new submission, so every payload reaches the INSERT
     body = urllib.parse.urlencode({**FIELDS, "csrf_token": "x"})
@@ -126,35 +134,44 @@ def sqlmap_targets(base, status_url, number, coordinator, admin):
         # "Send" from the check page: the form token's lookup and the draft token
         ("request form, send (POST)", ["-u", form, "--data", body + "&step=send&recipient_consent=y&draft=x",
                                        "--csrf-token", "csrf_token", "--csrf-url", form, "-p", "form_token,draft"]),
+        # wrong digits (six, as the form asks) answer 404 "not found", which sqlmap would take for a
+        # missing page and stop before its first test; after five misses the number is locked
         ("tracking (POST)", ["-u", f"{base}/en/requests/track",
-                             "--data", urllib.parse.urlencode({"csrf_token": "x", "number": number, "digits": "1234"}),
-                             "--csrf-token", "csrf_token", "--csrf-url", form, "-p", "number,digits"]),
+                             "--data", urllib.parse.urlencode({"csrf_token": "x", "number": number,
+                                                               "digits": "123456"}),
+                             "--csrf-token", "csrf_token", "--csrf-url", form, "-p", "number,digits",
+                             "--ignore-code", "404"]),
         ("status token", ["-u", status_url.split("?")[0] + "*"]),
         ("staff sign-in (POST)", ["-u", login, "--data", urllib.parse.urlencode(
             {"csrf_token": "x", "email": "nobody@example.com", "password": "not-the-password", "next": "/zh/"}),
             "--csrf-token", "csrf_token", "--csrf-url", login, "-p", "email,password,next",
             "--ignore-code", "401"]),  # a refused sign-in answers 401, which sqlmap would take for HTTP auth
         ("staff queue", ["-u", f"{base}/zh/staff/?status=open&type=general&county=wuyi&overdue=y&page=1",
-                         *as_coordinator]),
+                         *AS_COORDINATOR]),
         ("staff action (POST)", ["-u", detail, "--data", urllib.parse.urlencode(
             {"csrf_token": "x", "action": "note", "seen_status": "assigned", "text": "scan note", "institution": "1"}),
             "--csrf-token", "csrf_token", "--csrf-url", detail, "-p", "action,seen_status,text,institution",
-            *as_coordinator]),
+            *AS_COORDINATOR]),
         ("admin rule preview", ["-u", f"{base}/zh/admin/rules/try?request_type=general&county=wuyi&industry=other",
-                                *as_admin]),
+                                *AS_ADMIN]),
         ("admin requester lookup (POST)", ["-u", requesters, "--data", urllib.parse.urlencode(
             {"csrf_token": "x", "email": "zhang@example.com", "operation": "find"}),
-            "--csrf-token", "csrf_token", "--csrf-url", requesters, "-p", "email,operation", *as_admin]),
+            "--csrf-token", "csrf_token", "--csrf-url", requesters, "-p", "email,operation", *AS_ADMIN]),
     ]
 
 
-def run_sqlmap(base, status_url, number, work, sessions, thorough):
+def run_sqlmap(base, status_url, number, work, thorough):
     findings = []
     # Default: every parameter with boolean, error, UNION and stacked-query payloads (minutes).
     # --thorough adds level 3 / risk 2 and time-based blind payloads (an hour or more on 2 cores).
     depth = ["--level", "3", "--risk", "2", "--technique", "BEUST", "--time-sec", "2"] if thorough \
         else ["--level", "1", "--risk", "1", "--technique", "BEUS"]
-    for name, args in sqlmap_targets(base, status_url, number, *sessions):
+    for name, args in sqlmap_targets(base, status_url, number):
+        # A fresh session for each staff target: the requester lookup needs a confirmation of the
+        # last five minutes (signing in is one), and no target inherits another's signed-out session.
+        cookie = staff_session(base, args[-1]) if args[-2:-1] == ["--cookie"] else None
+        if cookie:
+            args = [*args[:-1], f"session={cookie}"]
         out = work / "sqlmap" / re.sub(r"\W+", "-", name)
         command = ["sqlmap", "--batch", "--flush-session", "--disable-coloring", "--output-dir", str(out),
                    *depth,
@@ -165,8 +182,11 @@ def run_sqlmap(base, status_url, number, work, sessions, thorough):
             or re.search(r"parameter '.*' is vulnerable", text)
         tested = len(re.findall(r"testing '", text))
         print(f"  sqlmap {name}: {'INJECTION FOUND' if vulnerable else 'no injection'} ({tested} tests)")
-        if vulnerable or result.returncode not in (0,):
-            findings.append(f"sqlmap {name}: exit {result.returncode}\n" + text[-3000:])
+        if vulnerable or result.returncode not in (0,) or not tested:
+            # no test run is no result: the target refused sqlmap's first request (a 404, a redirect)
+            findings.append(f"sqlmap {name}: exit {result.returncode}, {tested} tests\n" + text[-3000:])
+        if cookie and not still_signed_in(base, cookie):
+            findings.append(f"sqlmap {name}: its staff session ended, so what followed was tested signed out")
     return findings
 
 
@@ -198,14 +218,55 @@ def csrf_enforced(base, path):
     return not any(title in real for title in EXPIRED) and any(title in forged for title in EXPIRED)
 
 
+# wapiti 3.0.4 (Debian bookworm) compiles its -x patterns with the inline flags last ("…\Z(?ms)"),
+# which Python 3.11 refuses, so -x fails. Without -x its crawler submits the "Sign out" form on the
+# first staff page and crawls and attacks the rest of the staff area signed out. Run it by its own
+# interpreter with that one function corrected (flags first); nothing else of it changes.
+WAPITI_LAUNCHER = """
+import re, sys
+import wapitiCore.net.crawler as crawler
+def wildcard_translate(pattern):
+    return re.compile("(?ms)" + "".join(".*" if c == "*" else re.escape(c) for c in pattern) + r"\\Z")
+crawler.wildcard_translate = wildcard_translate
+from wapitiCore.main.wapiti import wapiti_main
+sys.argv[0] = "wapiti"
+sys.exit(wapiti_main())
+"""
+
+
+def wapiti_command():
+    script = Path(shutil.which("wapiti"))
+    interpreter = script.read_text(errors="replace").splitlines()[0].removeprefix("#!").strip().split()
+    return [*interpreter, "-c", WAPITI_LAUNCHER]
+
+
+def crawled(work):
+    """(resources wapiti crawled, staff-area pages among them that answered 200), from its session."""
+    database = next((work / "wapiti-session").glob("*.db"), None)
+    if database is None:
+        return 0, 0
+    with closing(sqlite3.connect(f"file:{database}?mode=ro", uri=True)) as connection:
+        # evil = 0: not an attack; headers: fetched (the rest is what the crawl left to browse)
+        rows = connection.execute("SELECT path, http_status FROM paths "
+                                  "WHERE evil = 0 AND headers IS NOT NULL").fetchall()
+    return len(rows), sum(1 for path, status in rows if "/staff/" in path and status == 200)
+
+
 def run_wapiti(base, work, cookie):
     report = work / "wapiti.json"
-    command = ["wapiti", "-u", f"{base}/", "--scope", "folder", "-m", WAPITI_MODULES, "--no-bugreport",
+    command = [*wapiti_command(), "-u", f"{base}/", "--scope", "folder", "-m", WAPITI_MODULES, "--no-bugreport",
                "--flush-session", "--store-session", str(work / "wapiti-session"), "-f", "json", "-o", str(report),
-               "-d", "4", "--max-links-per-page", "40", "--max-scan-time", "1200", "--max-attack-time", "60",
+               # Signed in, every action a staff page offers is a form, and each one sent gives the page
+               # new ones (its version moves): at most 40 resources per folder and 8 minutes of crawl,
+               # or the crawl grows past 8,000 resources and no module gets past the first few.
+               "-d", "4", "--max-links-per-page", "40", "--max-files-per-dir", "40", "--max-scan-time", "480",
+               "--max-attack-time", "60",
                "-s", f"{base}/zh/requests/new?type=general", "-s", f"{base}/en/requests/new?type=general",
                "-s", f"{base}/zh/search?q=%E5%95%86%E6%A0%87", "-s", f"{base}/en/requests/track",
-               "-v", "1"]  # no -x: wapiti 3.0.4's exclusion patterns fail to compile on Python 3.11
+               "-s", f"{base}/zh/staff/", "-s", f"{base}/en/staff/requests/1",
+               # signing out would end the session for the rest of the crawl and the attacks
+               "-x", f"{base}/*/staff/logout*",
+               "-v", "1"]
     if cookie:
         cookies = work / "cookies.json"
         # wapiti 3.0.4's cookie file: an IP address is its own key (no leading dot), and each cookie
@@ -234,10 +295,30 @@ def run_wapiti(base, work, cookie):
                     print(f"    accepted: {finding}\n      because {reason}")
                 else:
                     findings.append(finding)
-    crawled = data.get("infos", {}).get("crawled_pages")
-    print(f"  wapiti: {crawled if crawled is not None else '?'} pages crawled; additional notes: "
-          f"{sum(len(v) for v in data.get('additionals', {}).values())}")
+    resources, staff_pages = crawled(work)
+    print(f"  wapiti: {resources} resources crawled, {staff_pages} of them staff pages signed in; additional "
+          f"notes: {sum(len(v) for v in data.get('additionals', {}).values())}")
+    if cookie and not staff_pages:
+        findings.append("wapiti crawled no staff page signed in: its session ended or was never used")
+    if cookie and not still_signed_in(base, cookie):
+        findings.append("wapiti's staff session ended during the scan: the staff area was attacked signed out")
     return findings
+
+
+def still_signed_in(base, cookie):
+    """Whether the session cookie still opens a page every staff role has."""
+    request = urllib.request.Request(f"{base}/zh/staff/account", headers={"Cookie": f"session={cookie}"})
+    opener = urllib.request.build_opener(urllib.request.HTTPSHandler(context=INSECURE), NoRedirect())
+    try:
+        with opener.open(request) as response:
+            return response.status == 200
+    except urllib.error.HTTPError:
+        return False
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None  # a redirect to the sign-in page is the answer itself
 
 
 def main():
@@ -254,13 +335,12 @@ def main():
     findings = []
     try:
         status_url, number = demo_request(base)
-        sessions = (staff_session(base, "coordinator@demo.invalid"), staff_session(base, "admin@demo.invalid"))
         print(f"scanning {base} (work folder {work})")
         if args.only != "wapiti":
-            findings += run_sqlmap(base, status_url, number, work, sessions, args.thorough)
+            findings += run_sqlmap(base, status_url, number, work, args.thorough)
         if args.only != "sqlmap":
             # its own session: wapiti may press "Sign out", which must not end sqlmap's
-            findings += run_wapiti(base, work, staff_session(base, "coordinator@demo.invalid"))
+            findings += run_wapiti(base, work, staff_session(base, COORDINATOR))
         errors = [line for line in (work / "gunicorn.log").read_text(errors="replace").splitlines()
                   if "incident" in line or "Traceback" in line]
         if errors:

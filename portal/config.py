@@ -109,8 +109,8 @@ def from_environment():
         # A scheduled change published this many minutes late is reported to the editors.
         "PUBLISH_LATE_MINUTES": _number("PORTAL_PUBLISH_LATE_MINUTES", 5.0, float, minimum=0),
         "RETENTION_DAYS": _number("PORTAL_RETENTION_DAYS", 3 * 365, minimum=1),
-        # Host names the portal answers to (comma-separated); empty: any in development, the
-        # SITE_URL's host in production. A forged Host header is refused with 400.
+        # Host names the portal answers to (comma-separated); empty: the SITE_URL's host in
+        # production, that and localhost/127.0.0.1 otherwise. A forged Host header is refused with 400.
         "TRUSTED_HOSTS": _host_list(_env("PORTAL_TRUSTED_HOSTS", "")),
         # Reverse proxies / load balancers in front whose X-Forwarded-For/-Proto are believed: the
         # client address the rate limits count, and whether the request came over HTTPS.
@@ -245,6 +245,7 @@ def validate(config):
         if not config.get("TRUSTED_HOSTS"):
             # Never "any host" in production: the site's own name is the least that is true.
             config["TRUSTED_HOSTS"] = [urlsplit(config["SITE_URL"]).hostname]
-    elif config["PORTAL_ENV"] == "development" and not config.get("TRUSTED_HOSTS"):
-        # `make run` on a reachable host: a forged Host is refused, never put into a redirect.
+    elif not config.get("TRUSTED_HOSTS"):
+        # `make run` on a reachable host, and the test suite alike (a test that uses another host
+        # sets it): a forged Host is refused, never put into a redirect.
         config["TRUSTED_HOSTS"] = [urlsplit(config["SITE_URL"]).hostname, "localhost", "127.0.0.1"]

@@ -2,13 +2,14 @@
 data (PIPL), and the public service report."""
 
 import json
+import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import select
 
 from portal.db import db
-from portal.models import AssistanceRequest, Attachment, AuditEvent, Institution, RoutingRule
+from portal.models import AssistanceRequest, Attachment, AuditEvent, Institution, RoutingRule, User
 from portal.reports.aggregates import aggregate
 from tests.conftest import submit
 from tests.staff_helpers import ADMIN, BANK_STAFF, act, login, make_request, token_for
@@ -209,3 +210,14 @@ def test_a_requester_without_email_is_found_by_phone(app, client):
     nobody = admin.post("/en/admin/requesters", data={"csrf_token": token_for(admin), "email": "not a contact",
                                                       "operation": "find"})
     assert nobody.status_code == 400 and "the phone number the requester used" in nobody.get_data(as_text=True)
+
+
+def test_the_account_form_shows_the_accounts_institution(app):
+    """As a browser sends it back: an edit that does not touch the institution keeps it."""
+    admin = admin_client(app)
+    with app.app_context():
+        staff = db.session.scalar(select(User).where(User.email == BANK_STAFF))
+        target, institution_id = staff.id, staff.institution_id
+    html = admin.get(f"/en/admin/users/{target}").get_data(as_text=True)
+    choices = re.search(r'<select[^>]*name="institution".*?</select>', html, re.S)[0]
+    assert re.findall(r'<option selected value="(\d*)"', choices) == [str(institution_id)]

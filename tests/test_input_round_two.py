@@ -9,7 +9,7 @@ from sqlalchemy import select
 from portal import create_app
 from portal.config import ROOT, ConfigError
 from portal.db import db
-from portal.models import AssistanceRequest
+from portal.models import AssistanceRequest, Attachment
 from portal.requests.uploads import attachment_name
 from tests.conftest import submit
 from tests.staff_helpers import ADMIN, COORDINATOR, login
@@ -69,6 +69,33 @@ def test_an_attachment_keeps_the_extension_of_its_checked_type(app, client):
         assert [a.original_name for a in request.attachments] == ["reportlmth.png.png"]
 
 
+def test_migration_0014_cleans_the_names_of_attachments_kept_before(tmp_path):
+    """Names kept before attachment_name existed (a bidi override, the wrong extension) are
+    rewritten by `flask db upgrade`; a name that was already right, and the stored files, stay."""
+    app = dev_app(tmp_path, TESTING=True, SUBMIT_RATE_LIMIT="100 per hour")
+    runner = app.test_cli_runner()
+    for command in (["db", "upgrade"], ["seed", "demo"]):
+        assert runner.invoke(args=command).exit_code == 0
+    client = app.test_client()
+    files = [(io.BytesIO(PNG), "photo.png"), (io.BytesIO(PDF), "合同.pdf"), (io.BytesIO(PNG), "x.png")]
+    assert submit(client, "zh", "general", files=files).status_code == 303
+    legacy = ["report\u202elmth.png", "合同.pdf", "evidence.png.html"]  # as stored before the change
+    with app.app_context():
+        rows = db.session.scalars(select(Attachment).order_by(Attachment.id)).all()
+        stored = [row.stored_name for row in rows]
+        for row, name in zip(rows, legacy, strict=True):
+            row.original_name = name
+        db.session.commit()
+    assert runner.invoke(args=["db", "downgrade", "0012"]).exit_code == 0  # the revision before 0014
+    assert runner.invoke(args=["db", "upgrade"]).exit_code == 0
+    with app.app_context():
+        rows = db.session.scalars(select(Attachment).order_by(Attachment.id)).all()
+        assert [row.original_name for row in rows] == ["reportlmth.png", "合同.pdf", "evidence.png.png"]
+        assert [row.stored_name for row in rows] == stored
+        db.engine.dispose()
+    assert all((tmp_path / "uploads" / name).exists() for name in stored)
+
+
 @pytest.mark.parametrize("path", [
     "/en/staff/requests/99999999999999999999", "/en/staff/requests/2147483648",
     "/en/staff/requests/1/attachments/18446744073709551616", "/en/staff/requests/0",
@@ -102,6 +129,20 @@ def test_in_development_only_the_sites_host_and_localhost_are_trusted(tmp_path, 
         response = client.get("/", headers={"Host": host})
         assert response.status_code in (301, 302, 303, 307, 308)
         assert "evil" not in response.headers["Location"]
+
+
+def test_the_test_suites_app_trusts_only_its_sites_host_and_localhost(app):
+    """Under PORTAL_ENV=testing too (the suite's app, and every gunicorn the tests start): a forged
+    Host is refused, on the page cache's path as on the app's."""
+    assert app.config["TRUSTED_HOSTS"] == ["portal.example", "localhost", "127.0.0.1"]
+    client = app.test_client()
+    for path in ("/", "/en/about", "/zh/requests/track"):
+        client.get(path)  # the page cache holds it, where it may
+        forged = client.get(path, headers={"Host": "evil.example"})
+        assert forged.status_code == 400
+        assert "evil.example" not in forged.get_data(as_text=True) + forged.headers.get("Location", "")
+    for host in ("localhost", "127.0.0.1:8000", "portal.example"):
+        assert client.get("/en/about", headers={"Host": host}).status_code == 200
 
 
 def test_production_refuses_the_default_site_url(tmp_path):

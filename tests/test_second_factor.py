@@ -3,6 +3,7 @@ required in production, optional elsewhere (the demo accounts have none)."""
 
 import re
 import time
+from datetime import UTC, datetime, timedelta
 
 import pyotp
 import pytest
@@ -10,6 +11,7 @@ from sqlalchemy import select
 
 from portal import create_app
 from portal.accounts import second_factor
+from portal.accounts.enrolment import PendingEnrolment
 from portal.config import ROOT
 from portal.db import db
 from portal.models import AuditEvent, User
@@ -54,6 +56,61 @@ def enrol(client, lang="en"):
                                                                "code": pyotp.TOTP(secret).now()})
     assert response.status_code == 200
     return secret, RECOVERY.findall(response.get_data(as_text=True)), response
+
+
+def session_of(app, client):
+    """The client's session cookie: its raw text and what it decodes to (signed, not encrypted)."""
+    cookie = client.get_cookie("session")
+    return cookie.value, app.session_interface.get_signing_serializer(app).loads(cookie.value)
+
+
+def test_the_enrolment_secret_stays_on_the_server(app):
+    client = app.test_client()
+    login(client, CENTRE_STAFF)
+    try:
+        html = client.get("/en/staff/second-factor").get_data(as_text=True)
+        secret = SECRET_IN_PAGE.search(html)[1]
+        raw, decoded = session_of(app, client)
+        assert secret not in raw and secret not in repr(decoded)
+        with app.app_context():
+            row = db.session.scalar(select(PendingEnrolment))
+            assert row.secret == secret and row.user_id == user_id(app, CENTRE_STAFF)
+            assert row.token_hash not in repr(decoded)  # the table names no session either
+        # the same secret while the enrolment lasts; another session gets its own
+        again = client.get("/en/staff/second-factor").get_data(as_text=True)
+        assert SECRET_IN_PAGE.search(again)[1] == secret
+        other = app.test_client()
+        login(other, CENTRE_STAFF)
+        assert SECRET_IN_PAGE.search(other.get("/en/staff/second-factor").get_data(as_text=True))[1] != secret
+        # done: the account has the secret, no pending one is left, the cookie never carried it
+        response = client.post("/en/staff/second-factor", data={"csrf_token": csrf_of(again),
+                                                                "code": pyotp.TOTP(secret).now()})
+        assert response.status_code == 200
+        raw, decoded = session_of(app, client)
+        assert secret not in raw and secret not in repr(decoded)
+        with app.app_context():
+            assert db.session.get(User, user_id(app, CENTRE_STAFF)).totp_secret == secret
+            assert db.session.scalars(select(PendingEnrolment)).all() == []
+    finally:
+        reset(app, CENTRE_STAFF)
+
+
+def test_an_expired_enrolment_secret_is_replaced(app):
+    client = app.test_client()
+    login(client, CENTRE_STAFF)
+    html = client.get("/en/staff/second-factor").get_data(as_text=True)
+    secret = SECRET_IN_PAGE.search(html)[1]
+    with app.app_context():
+        row = db.session.scalar(select(PendingEnrolment))
+        row.expires_at = datetime.now(UTC) - timedelta(seconds=1)
+        db.session.commit()
+    late = client.post("/en/staff/second-factor", data={"csrf_token": csrf_of(html),
+                                                        "code": pyotp.TOTP(secret).now()})
+    assert late.status_code == 400  # the old secret is gone; the page shows a new one
+    assert SECRET_IN_PAGE.search(late.get_data(as_text=True))[1] != secret
+    with app.app_context():
+        assert db.session.get(User, user_id(app, CENTRE_STAFF)).totp_secret is None
+        assert [r.secret for r in db.session.scalars(select(PendingEnrolment))] != [secret]
 
 
 def code_step(client, code, lang="en"):
@@ -165,20 +222,97 @@ def test_requester_data_needs_a_fresh_confirmation(app):
     assert admin.get("/en/admin/requesters").status_code == 200
 
 
-def test_a_role_change_needs_a_fresh_confirmation(app):
+def test_a_stale_requester_lookup_asks_on_the_form_and_keeps_the_address(app, client):
+    from portal.seed import DEMO_PASSWORD  # noqa: PLC0415
+    from tests.conftest import submit  # noqa: PLC0415
+    assert submit(client, "en", "general", email="asking@example.com").status_code == 303
+    admin = app.test_client()
+    login(admin, ADMIN)
+    html = admin.get("/en/admin/requesters").get_data(as_text=True)
+    go_stale(admin)  # the page was left open for more than five minutes
+    asked = admin.post("/en/admin/requesters", data={"csrf_token": csrf_of(html), "email": "asking@example.com",
+                                                     "operation": "find"})
+    page = asked.get_data(as_text=True)
+    assert asked.status_code == 400 and 'name="confirm_password"' in page
+    assert 'value="asking@example.com"' in page and "HS20" not in page  # kept, and nothing shown yet
+    found = admin.post("/en/admin/requesters", data={"csrf_token": csrf_of(html), "email": "asking@example.com",
+                                                     "operation": "find", "confirm_password": DEMO_PASSWORD})
+    assert found.status_code == 200 and "1 request found" in found.get_data(as_text=True)
+
+
+def user_fields(app, html, target, **changes):
+    with app.app_context():
+        user = db.session.get(User, target)
+        return {"csrf_token": csrf_of(html), "email": user.email, "name": user.name, "role": user.role,
+                "institution": str(user.institution_id), "lang": user.lang or "zh", "active": "y", **changes}
+
+
+def test_a_role_change_is_confirmed_on_the_form_and_keeps_the_edit(app):
+    from portal.seed import DEMO_PASSWORD  # noqa: PLC0415
     admin = app.test_client()
     login(admin, ADMIN)
     go_stale(admin)
     target = user_id(app, CENTRE_STAFF)
     html = admin.get(f"/en/admin/users/{target}").get_data(as_text=True)
-    with app.app_context():
-        user = db.session.get(User, target)
-        fields = {"csrf_token": csrf_of(html), "email": user.email, "name": user.name, "role": "coordinator",
-                  "institution": str(user.institution_id), "lang": user.lang or "zh", "active": "y"}
-    response = admin.post(f"/en/admin/users/{target}", data=fields)
-    assert response.status_code == 303 and "/staff/confirm" in response.headers["Location"]
+    assert 'name="confirm_password"' not in html  # asked only when a change needs it
+    edit = user_fields(app, html, target, role="coordinator", name="Renamed Staff Member", lang="en")
+    asked = admin.post(f"/en/admin/users/{target}", data=edit)
+    page = asked.get_data(as_text=True)
+    assert asked.status_code == 400
+    assert 'name="confirm_password"' in page and "give your own password again" in page
+    # everything typed is still there: the new name, role and language
+    assert 'value="Renamed Staff Member"' in page
+    assert re.search(r'<option selected value="coordinator">|<option value="coordinator" selected>', page)
+    assert re.search(r'<option selected value="en">|<option value="en" selected>', page)
     with app.app_context():
         assert db.session.get(User, target).role == "staff"
+    wrong = admin.post(f"/en/admin/users/{target}", data={**edit, "confirm_password": "not-the-password"})
+    assert wrong.status_code == 400 and "The password or the code is not correct." in wrong.get_data(as_text=True)
+    assert 'value="Renamed Staff Member"' in wrong.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(User, target).role == "staff"
+    right = admin.post(f"/en/admin/users/{target}", data={**edit, "confirm_password": DEMO_PASSWORD})
+    assert right.status_code == 303
+    with app.app_context():
+        changed = db.session.get(User, target)
+        assert (changed.role, changed.name, changed.lang) == ("coordinator", "Renamed Staff Member", "en")
+    # confirmed now: the next change in the five minutes needs no password
+    html = admin.get(f"/en/admin/users/{target}").get_data(as_text=True)
+    assert admin.post(f"/en/admin/users/{target}",
+                      data=user_fields(app, html, target, role="staff")).status_code == 303
+
+
+def test_an_enrolled_administrator_confirms_the_edit_with_a_code(app):
+    from portal.seed import DEMO_PASSWORD  # noqa: PLC0415
+    admin = app.test_client()
+    login(admin, ADMIN)
+    try:
+        _, codes, _ = enrol(admin)
+        go_stale(admin)
+        target = user_id(app, CENTRE_STAFF)
+        html = admin.get(f"/en/admin/users/{target}").get_data(as_text=True)
+        edit = user_fields(app, html, target, email="moved-staff@demo.invalid")
+        page = admin.post(f"/en/admin/users/{target}", data=edit).get_data(as_text=True)
+        assert 'name="confirm_code"' in page and 'value="moved-staff@demo.invalid"' in page
+        no_code = admin.post(f"/en/admin/users/{target}", data={**edit, "confirm_password": DEMO_PASSWORD})
+        assert no_code.status_code == 400
+        assert admin.post(f"/en/admin/users/{target}", data={**edit, "confirm_password": DEMO_PASSWORD,
+                                                             "confirm_code": codes[0]}).status_code == 303
+        with app.app_context():
+            assert db.session.get(User, target).email == "moved-staff@demo.invalid"
+    finally:
+        reset(app, ADMIN)
+
+
+def test_a_second_factor_reset_when_stale_confirms_then_returns_to_the_account(app):
+    admin = app.test_client()
+    login(admin, ADMIN)
+    go_stale(admin)
+    target = user_id(app, CENTRE_STAFF)
+    html = admin.get(f"/en/admin/users/{target}").get_data(as_text=True)
+    response = admin.post(f"/en/admin/users/{target}/second-factor/reset", data={"csrf_token": csrf_of(html)})
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith(f"/en/staff/confirm?next=/en/admin/users/{target}")
 
 
 def test_an_enrolled_account_confirms_with_its_code_too(app):

@@ -108,15 +108,6 @@ def ask_to_confirm():
     return redirect(url_for("accounts.confirm", next=request.path), code=303)
 
 
-def require_confirmation(view):
-    @wraps(view)
-    def wrapped(*args, **kwargs):
-        if not recently_confirmed():
-            return ask_to_confirm()
-        return view(*args, **kwargs)
-    return wrapped
-
-
 PENDING_SECONDS = 5 * 60  # between the password and the code
 
 

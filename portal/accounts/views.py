@@ -7,9 +7,9 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
-from sqlalchemy import or_, select, update
+from sqlalchemy import select
 
-from portal.accounts import auth, links, passwords, second_factor
+from portal.accounts import auth, enrolment, identity, links, passwords, second_factor
 from portal.accounts.forms import (
     ChangePasswordForm,
     CodeForm,
@@ -84,27 +84,11 @@ def second_step():
     form = CodeForm()
     failed = False
     if form.validate_on_submit():
-        if accept_code(user, form.code.data):
+        if identity.accept_code(user, form.code.data):
             return signed_in(user, session["pending"].get("next"))
         failed = True
     return private((render_template("accounts/second_step.html", form=form, failed=failed),
                     401 if failed else (400 if form.errors else 200)))
-
-
-def accept_code(user, code):
-    """A TOTP code for a later step than the last one accepted, or an unused recovery code. The
-    conditional UPDATE makes a code good once even when two sign-ins race with it."""
-    step = second_factor.matching_step(user.totp_secret, code, user.totp_last_step)
-    if step is not None:
-        return db.session.execute(update(User).where(
-            User.id == user.id, or_(User.totp_last_step.is_(None), User.totp_last_step < step))
-            .values(totp_last_step=step)).rowcount == 1
-    left = second_factor.use_recovery_code(user.recovery_hashes, code)
-    if left is None:
-        return False
-    user.recovery_hashes = left
-    db.session.add(AuditEvent(actor=f"user:{user.id}", action="recovery-code-used", after={"left": len(left)}))
-    return True
 
 
 @bp.route("/confirm", methods=["GET", "POST"])
@@ -116,12 +100,8 @@ def confirm():
     form = ConfirmForm()
     failed = False
     if form.validate_on_submit():
-        if passwords.verify(user.password_hash, form.password.data) and (
-                not user.totp_secret or accept_code(user, form.code.data)):
-            db.session.commit()
-            auth.mark_confirmed()
+        if identity.confirm(user, form.password.data, form.code.data):
             return redirect(auth.safe_next(request.args.get("next"), url_for("accounts.account")), code=303)
-        db.session.rollback()
         failed = True
     return private((render_template("accounts/confirm.html", form=form, failed=failed, enrolled=bool(user.totp_secret)),
                     401 if failed else (400 if form.errors else 200)))
@@ -138,9 +118,7 @@ def enrol():
         return redirect(url_for("accounts.account"), code=303)
     if current_user.is_authenticated and not auth.recently_confirmed():
         return auth.ask_to_confirm()  # a second-factor change, in a session perhaps left open
-    secret = session.get("enrol_secret")
-    if not isinstance(secret, str) or len(secret) != 32:
-        secret = session["enrol_secret"] = second_factor.new_secret()
+    secret = enrolment.pending_secret(user)  # kept server-side: the session holds only a token
     form = EnrolForm()
     failed = False
     if form.validate_on_submit():
@@ -149,6 +127,7 @@ def enrol():
             codes, hashes = second_factor.new_recovery_codes()
             user.totp_secret, user.totp_last_step, user.recovery_hashes = secret, step, hashes
             db.session.add(AuditEvent(actor=f"user:{user.id}", action="second-factor-enrolled", after={"id": user.id}))
+            enrolment.finish(user)
             next_url = (session.get("pending") or {}).get("next")
             auth.end_sessions(user)  # a new factor: every other session signs in again
             user.last_login_at = datetime.now(UTC)

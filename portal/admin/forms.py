@@ -8,6 +8,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from portal import validators
 from portal.accounts.auth import ROLES
+from portal.accounts.identity import InlineConfirmation
 from portal.forms import REQUIRED, LineField, MultiCheckboxField, choice_list, email_check
 from portal.i18n import LANGUAGES, NATIVE_NAME
 from portal.vocab import COUNTIES, INDUSTRIES, INSTITUTION_KINDS, REQUEST_TYPES
@@ -35,7 +36,10 @@ class InstitutionForm(FlaskForm):
     active = BooleanField(_l("Active (receives requests and is listed)"), default=True)
 
 
-class UserForm(FlaskForm):
+class UserForm(InlineConfirmation, FlaskForm):
+    """An account; a new role or e-mail address needs the administrator's own password (and code)
+    within five minutes, asked here on the form so that the edit is kept."""
+
     email = LineField(_l("E-mail address"), validators=[DataRequired(REQUIRED), Length(max=254), email_check])
     name = LineField(_l("Name"), validators=[DataRequired(REQUIRED), Length(max=100)])
     role = SelectField(_l("Role"), choices=choice_list(ROLES))
@@ -92,7 +96,7 @@ def contact_check(form, field):
         raise ValidationError(_l("Give the e-mail address or the phone number the requester used.")) from None
 
 
-class RequesterForm(FlaskForm):
+class RequesterForm(InlineConfirmation, FlaskForm):
     email = LineField(_l("The requester's e-mail address or phone number"),
                       validators=[DataRequired(REQUIRED), Length(max=254), contact_check])
     confirm = BooleanField(_l("I have checked the requester's identity and want to delete this data"))

@@ -9,13 +9,14 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms import SelectChoice
 
-from portal.accounts import auth
+from portal.accounts import auth, identity
 from portal.accounts.links import send_account_link
 from portal.admin.forms import IndicatorValueForm, InstitutionForm, RequesterForm, RuleForm, TryForm, UserForm
 from portal.db import db
 from portal.indicators.latest import InvalidIndicatorValue, display_number, latest_values, set_latest
 from portal.indicators.plan import load_plan
 from portal.institutions import assignment, routing
+from portal.limits import configured, limiter
 from portal.models import AuditEvent, Institution, RoutingRule, User
 from portal.params import whole_number
 from portal.privacy import retention
@@ -117,10 +118,14 @@ def users():
 
 @bp.route("/users/new", methods=["GET", "POST"], defaults={"user_id": None})
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@limiter.limit(configured("LOGIN_RATE_LIMIT"), methods=["POST"], exempt_when=lambda: not typed_a_password())
 def user(user_id):
     record = record_or_404(User, user_id)
-    form = UserForm(obj=shown(record), data={"institution": str(record.institution_id or "")} if record else None)
+    form = UserForm(obj=shown(record))
     form.institution.choices = institution_choices()
+    if shown(record):
+        # the field is the id; the account's attribute of that name is the institution itself
+        form.institution.data = str(record.institution_id or "")
     if form.validate_on_submit():
         institution_id = whole_number(form.institution.data, 1)
         email = form.email.data.lower()
@@ -134,9 +139,10 @@ def user(user_id):
                                                                           and form.active.data):
             form.role.errors = [_("You cannot remove your own administrator access.")]
         elif record is not None and (record.role != form.role.data or record.email != email) \
-                and not auth.recently_confirmed():
-            flash(_("To change someone's role or e-mail address, give your password again first."), "info")
-            return auth.ask_to_confirm()
+                and not confirmed_here(form, _("To change someone's role or e-mail address, give your own "
+                                               "password again (and your code, if you use an "
+                                               "authenticator app).")):
+            pass  # the form comes back with everything typed, asking for the password here
         else:
             before = snapshot(record, USER_FIELDS) if record else None
             if record is None:
@@ -155,15 +161,43 @@ def user(user_id):
                 send_account_link(record, "invite")
             save_audited("user", before, record, USER_FIELDS, created="user-invited")
             return saved(_("Invitation sent.") if before is None else _("Saved."), url_for("admin.users"))
-    return form_page("admin/user_form.html", form=form, record=record)
+    return confirm_page("admin/user_form.html", form, record=record)
+
+
+def confirmed_here(form, why):
+    """A change that needs a fresh confirmation: given in the last five minutes, or now with the
+    password (and code) typed on the form. Else the field says `why` (or that what was typed is
+    wrong) and everything typed stays on the form."""
+    if auth.recently_confirmed():
+        return True
+    if form.confirm_password.data and identity.confirm(current_user.user, form.confirm_password.data,
+                                                       form.confirm_code.data):
+        return True
+    form.confirm_password.errors = [_("The password or the code is not correct.") if form.confirm_password.data
+                                    else why]
+    return False
+
+
+def confirm_page(template, form, **context):
+    """form_page, with the inline confirmation's fields when the form asks for them."""
+    return form_page(template, form=form, confirming=bool(form.confirm_password.errors or form.confirm_code.errors),
+                     enrolled=bool(current_user.totp_secret), **context)
+
+
+def typed_a_password():
+    """The inline confirmation is a password guess like a sign-in: limited like one."""
+    return bool(request.form.get("confirm_password"))
 
 
 @bp.post("/users/<int:user_id>/second-factor/reset")
-@auth.require_confirmation
 def reset_second_factor(user_id):
     """An administrator's reset of someone's second factor (a lost phone): audited, and every
     session of that account ends; they enrol again at their next sign-in."""
     record = record_or_404(User, user_id)
+    if not auth.recently_confirmed():
+        # A POST cannot be repeated by a redirect: back to the account's page after confirming.
+        flash(_("Give your password again first, then press the reset button once more."), "info")
+        return redirect(url_for("accounts.confirm", next=url_for("admin.user", user_id=record.id)), code=303)
     if record.totp_secret:
         record.totp_secret, record.totp_last_step, record.recovery_hashes = None, None, []
         auth.end_sessions(record)
@@ -287,11 +321,17 @@ def indicators():
 # A requester's data (PIPL: copy and deletion on request)
 
 @bp.route("/requesters", methods=["GET", "POST"])
-@auth.require_confirmation  # a requester's personal data leaves or goes: the password again first
+@limiter.limit(configured("LOGIN_RATE_LIMIT"), methods=["POST"], exempt_when=lambda: not typed_a_password())
 def requesters():
+    """A requester's personal data leaves or goes: the password again first (on the confirmation
+    page before the form, or on the form itself once five minutes have passed, keeping what was typed)."""
+    if request.method == "GET" and not auth.recently_confirmed():
+        return auth.ask_to_confirm()
     form = RequesterForm()
     found = registrations = None
-    if form.validate_on_submit():
+    if form.validate_on_submit() and confirmed_here(form, _("To find, copy or delete a requester's data, give "
+                                                            "your own password again (and your code, if you "
+                                                            "use an authenticator app).")):
         found = retention.requests_of(form.email.data)
         registrations = retention.registrations_of(form.email.data)  # event registrations
         operation = request.form.get("operation", "find")
@@ -313,5 +353,5 @@ def requesters():
                     flash(_("Personal data removed from %(count)s event registration(s).",
                             count=len(registrations)), "success")
                 return redirect(url_for("admin.requesters"), code=303)
-    return private((render_template("admin/requesters.html", form=form, found=found, registrations=registrations),
-                    200 if request.method == "GET" or form.errors == {} else 400))
+    page, status = confirm_page("admin/requesters.html", form, found=found, registrations=registrations)
+    return private((page, 200 if request.method == "GET" or form.errors == {} else status))

@@ -40,7 +40,9 @@ def server_env(tmp_path_factory, seeded_instance):
             "PORTAL_SITE_URL": f"http://127.0.0.1:{port}", "GUNICORN_ACCESS_LOG": "",
             # Every journey posts the request form from one address (a submission is two posts,
             # the check page and Send): the per-address limit is tested elsewhere, not here.
-            "PORTAL_SUBMIT_RATE_LIMIT": "10000 per hour"}
+            "PORTAL_SUBMIT_RATE_LIMIT": "10000 per hour",
+            # every browser test signs in from 127.0.0.1 to one server: the sign-in limit is not under test here
+            "PORTAL_LOGIN_RATE_LIMIT": "1000 per minute"}
 
 
 @pytest.fixture(scope="session")

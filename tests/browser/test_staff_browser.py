@@ -2,6 +2,7 @@
 institution's staff, the answer on the requester's tracking page; axe on every staff page type."""
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -126,3 +127,58 @@ def test_second_factor_pages_are_accessible_and_work_without_javascript(browser,
         page.get_by_role("button", name="退出登录" if lang == "zh" else "Sign out").click()
         page.wait_for_url(re.compile(r".*/staff/login$"))
     page.context.close()
+
+
+def age_the_confirmation(context, server_env):
+    """As a page left open for more than five minutes: the session's last confirmation is older
+    (the cookie re-signed with the test server's own key from its instance folder)."""
+    from flask import Flask  # noqa: PLC0415
+
+    signer = Flask(__name__)
+    signer.secret_key = (Path(server_env["PORTAL_INSTANCE_DIR"]) / "secret_key").read_text().strip()
+    serializer = signer.session_interface.get_signing_serializer(signer)
+    cookie = next(c for c in context.cookies() if c["name"] == "session")
+    data = serializer.loads(cookie["value"])
+    data["confirmed_at"] -= 10 * 60
+    context.add_cookies([{**cookie, "value": serializer.dumps(data)}])
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_confirmation_asked_on_the_form_is_accessible_and_keeps_the_edit(browser, server, server_env, lang):
+    # Its own context: the form coming back answers 400, which chromium logs as a console error.
+    context = browser.new_context(base_url=server)
+    page = context.new_page()
+    sign_in(page, "admin@demo.invalid", lang)
+    page.goto(f"/{lang}/admin/users")
+    page.locator("tr", has_text="staff-taocheng@demo.invalid").locator("a").first.click()
+    page.wait_for_load_state("networkidle")
+    age_the_confirmation(context, server_env)
+    original = page.locator("#name").input_value()
+    page.locator("#name").fill("Renamed in the browser")
+    page.locator("#role").select_option("coordinator")
+    page.locator("form.request-form button[type=submit]").click()
+    page.wait_for_load_state("networkidle")
+    assert page.locator("#confirm_password").is_visible()
+    assert page.locator("#name").input_value() == "Renamed in the browser"
+    assert page.locator("#role").input_value() == "coordinator"
+    assert run_axe(page) == []
+    page.locator("#confirm_password").fill(DEMO_PASSWORD)
+    page.locator("form.request-form button[type=submit]").click()
+    page.wait_for_url(re.compile(r".*/admin/users$"))
+    assert "Renamed in the browser" in page.content()
+    # put it back (confirmed now, so no password is asked)
+    page.locator("tr", has_text="staff-taocheng@demo.invalid").locator("a").first.click()
+    page.locator("#name").fill(original)
+    page.locator("#role").select_option("staff")
+    page.locator("form.request-form button[type=submit]").click()
+    page.wait_for_url(re.compile(r".*/admin/users$"))
+    # the requester lookup: the same fields on its form, the address kept
+    page.goto(f"/{lang}/admin/requesters", wait_until="networkidle")
+    age_the_confirmation(context, server_env)
+    page.locator("#email").fill("nobody-asked@example.com")
+    page.locator("form.request-form button[type=submit]").click()
+    page.wait_for_load_state("networkidle")
+    assert page.locator("#confirm_password").is_visible()
+    assert page.locator("#email").input_value() == "nobody-asked@example.com"
+    assert run_axe(page) == []
+    context.close()
