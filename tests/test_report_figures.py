@@ -81,7 +81,7 @@ def test_report_and_directory_are_kept_until_the_minute_ends(app, client, monkey
         client.get("/en/institutions?county=atlantis")
         assert sorted(key[2] for key in app.extensions["timed_pages"]) == ["", "county=wuyi"]
         clock[0] += 1  # the next minute
-        kept = app.extensions["timed_pages"][("http", "/en/service-report", "")]
+        kept = app.extensions["timed_pages"][("http", "/en/service-report", "", False)]
         kept.refresh_started = clock[0]  # as if another thread were rendering the new minute's page
         assert client.get("/en/service-report").data == first.data  # this one serves the last page
         kept.refresh_started = clock[0] - 31  # that render failed or hangs: the next request renders

@@ -36,12 +36,25 @@ class Handler(BaseHTTPRequestHandler):
             server.seen.append(self.path)
             server.shared["active"] += 1
             server.shared["peak"] = max(server.shared["peak"], server.shared["active"])
+        finished = False
+
+        def finish():
+            # Counted as done before the headers go out: the checker reads only them and may ask its
+            # next question at once, before this thread runs on (then it showed as two at once).
+            nonlocal finished
+            if not finished:
+                finished = True
+                with server.lock:
+                    server.active -= 1
+                    server.shared["active"] -= 1
+
         try:
             if self.path == "/robots.txt":
                 body = server.robots.encode()
                 self.send_response(200 if server.robots else 404)
                 self.send_header("Content-Type", "text/plain")
                 self.send_header("Content-Length", str(len(body)))
+                finish()
                 self.end_headers()
                 self.wfile.write(body)
                 return
@@ -51,14 +64,13 @@ class Handler(BaseHTTPRequestHandler):
             if location:
                 self.send_header("Location", location)
             self.send_header("Content-Length", "2")
+            finish()
             self.end_headers()
             self.wfile.write(b"ok")
         except (BrokenPipeError, ConnectionResetError):
             pass  # the checker gave up on /hang, as it should
         finally:
-            with server.lock:
-                server.active -= 1
-                server.shared["active"] -= 1
+            finish()
 
     def log_message(self, *args):
         pass

@@ -166,12 +166,12 @@ def act(request_id):
     form = ActionForm()
     if not form.validate_on_submit():
         return detail(request_id, form=form, refusal=_("Please check the text: %(problem)s",
-                                                       problem="; ".join(e for errs in form.errors.values()
+                                                       problem="; ".join(str(e) for errs in form.errors.values()
                                                                          for e in errs)))
     institution_id = whole_number(form.institution.data, 1)
     try:
         called_at = sla.parse_local_moment(form.called_at.data) if form.action.data == "call" else None
-    except ValueError:
+    except (ValueError, OverflowError):  # OverflowError: year 1 is out of range once moved to UTC
         return detail(request_id, form=form, refusal=REFUSALS["call-time"]())
     try:
         service.act(actor, request_id, form.action.data, seen_status=form.seen_status.data,

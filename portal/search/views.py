@@ -12,6 +12,7 @@ from flask import Blueprint, Response, current_app, g, render_template, request,
 from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 
+from portal import care
 from portal.i18n import other_language
 from portal.limits import configured, limiter
 from portal.search.entries import DATED_KINDS
@@ -91,7 +92,8 @@ def results():
             stamp = current_search().opened().stamp
         except SearchUnavailable:
             stamp = None
-        key = (g.lang, query, tuple(sorted(filters.items())), page)
+        # The page differs by care mode (关怀版) too: its <html> class and its switch.
+        key = (g.lang, query, tuple(sorted(filters.items())), page, care.from_request(request))
         html = kept.get(stamp, key) if stamp else None
         if html is not None:
             return html
