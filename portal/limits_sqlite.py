@@ -36,6 +36,20 @@ ON CONFLICT (key) DO UPDATE SET
 RETURNING count"""
 
 
+
+def _use_wal(connection, attempts=50):
+    """WAL, so that readers never wait for the writer. The journal-mode change can answer "database
+    is locked" at once, without waiting through the busy timeout, while another process opens the
+    same file (seen with 60 submissions at once through gunicorn): try again briefly, and go on in
+    the default mode if it never succeeds (the counts are right either way, only slower)."""
+    for _ in range(attempts):
+        try:
+            if connection.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                connection.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError:
+            time.sleep(0.02)
+
 class HostSQLiteStorage(Storage):
     """Fixed-window counters in one SQLite file shared by the processes of a host."""
 
@@ -64,7 +78,7 @@ class HostSQLiteStorage(Storage):
                 self._inherited.append(connection)  # kept, never used or closed here
             self.path.parent.mkdir(parents=True, exist_ok=True)
             connection = sqlite3.connect(self.path, timeout=10, isolation_level=None, check_same_thread=False)
-            connection.execute("PRAGMA journal_mode=WAL")  # readers never wait for the writer
+            _use_wal(connection)
             connection.execute("PRAGMA synchronous=NORMAL")  # a counter lost in a power cut is harmless
             connection.execute(_SCHEMA)
             self._local.connection = (os.getpid(), connection)

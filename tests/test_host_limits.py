@@ -98,3 +98,21 @@ def test_gunicorn_refuses_memory_storage_with_five_workers_in_production(tmp_pat
     text = log.read_text()
     assert "Error: RATELIMIT_STORAGE_URI=memory:// counts in each of the 5 workers" in text
     assert "Booting worker" not in text
+
+
+def test_the_counter_file_turns_to_wal_even_while_another_process_holds_it(tmp_path):
+    # "database is locked" came back at once from the journal-mode change while another gunicorn
+    # worker opened the same file; the store tries again instead of failing the request.
+    import sqlite3
+    import threading
+
+    from portal.limits_sqlite import _use_wal
+
+    path = tmp_path / "limits.sqlite"
+    holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    holder.execute("CREATE TABLE t (x)")
+    holder.execute("BEGIN EXCLUSIVE")
+    threading.Timer(0.2, lambda: holder.execute("COMMIT")).start()
+    opener = sqlite3.connect(path, timeout=0, isolation_level=None)  # no busy wait: fails at once if locked
+    _use_wal(opener)
+    assert opener.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
