@@ -1,7 +1,7 @@
 """gunicorn settings for the portal: `gunicorn -c gunicorn.conf.py wsgi:app`.
 
-preload_app loads the app (content catalog, translations, later jieba's dictionary) once in
-the master, so forked workers share that memory instead of each loading their own.
+preload_app loads the app (content catalog, translations, jieba's dictionary file) once in the
+master, so forked workers share that memory instead of each loading their own.
 """
 
 import multiprocessing
@@ -56,11 +56,17 @@ _templates_compiled = False
 def pre_fork(server, worker):
     # Compile every template once in the master, so the workers share the compiled code instead
     # of each compiling its own on first use (private memory in every worker).
+    # Likewise the message catalogs and Babel's locale data, which each worker would load on its
+    # first page in each language.
     global _templates_compiled  # noqa: PLW0603 (once per master)
     if not _templates_compiled:
-        environment = server.app.wsgi().jinja_env
+        app = server.app.wsgi()
+        environment = app.jinja_env
         for name in environment.list_templates():
             environment.get_template(name)
+        from portal.i18n import load_before_fork
+
+        load_before_fork(app)
         _templates_compiled = True
     # Move everything the preloaded app made (catalog, jieba's dictionary, translations, the
     # compiled templates) out of the garbage collector's reach: a collection in a worker writes to

@@ -3,9 +3,10 @@
 Migrations are Alembic's, through Flask-Migrate (`flask db upgrade`, run by `make run`).
 """
 
+import logging
 from datetime import UTC
 
-from flask_migrate import Migrate
+import click
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import DateTime, event
 from sqlalchemy.engine import Engine
@@ -40,7 +41,6 @@ class UTCDateTime(TypeDecorator):
 
 
 db = SQLAlchemy(model_class=Base)
-migrate = Migrate()
 
 
 @event.listens_for(Engine, "connect")
@@ -91,4 +91,42 @@ def init_app(app):
     app.config["SQLALCHEMY_DATABASE_URI"] = database_url(app.config)
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    app.extensions["migrate"] = _MigrationsOnDemand(app)
+    app.cli.add_command(_MigrationCommands("db", help="Perform database migrations."))
+
+
+class _MigrationsOnDemand:
+    """Flask-Migrate's place in app.extensions, set up when a `flask db` command first asks for it.
+    Flask-Migrate brings Alembic and Mako, 11 MB that the web server would carry for nothing (its
+    workers never migrate). Its commands only read `current_app.extensions["migrate"]`."""
+
+    def __init__(self, app):
+        self._app = app
+
+    def __getattr__(self, name):
+        from flask_migrate import Migrate
+
+        Migrate(self._app, db, directory=str(ROOT / "migrations"))  # replaces this object in extensions
+        return getattr(self._app.extensions["migrate"], name)
+
+
+class _MigrationCommands(click.Group):
+    """`flask db …`: Flask-Migrate's own command group, imported when a command of it is looked up."""
+
+    @staticmethod
+    def _commands():
+        # Imported after the app set up logging, Alembic would log a line for each of its plugins.
+        logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+        from flask_migrate.cli import db as commands
+
+        return commands
+
+    def make_context(self, info_name, args, parent=None, **extra):
+        # Run as Flask-Migrate's group (its options, its callback that sets g.directory, its commands).
+        return self._commands().make_context(info_name, args, parent=parent, **extra)
+
+    def list_commands(self, ctx):
+        return self._commands().list_commands(ctx)
+
+    def get_command(self, ctx, name):
+        return self._commands().get_command(ctx, name)

@@ -19,7 +19,7 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.index import LockError
 
 from portal.search import schema as S
-from portal.search.analysis import USER_DICT
+from portal.search.analysis import USER_DICT, use_full_dictionary
 from portal.search.snippets import split_sentences
 
 CURRENT = "current"
@@ -122,6 +122,7 @@ def build_index(entries, index_root, content_build, procs=1, limitmb=1024, gener
 
     limitmb is the posting pool per writing process: below what the corpus needs, Whoosh spills
     sorted runs to disk and merges them, which cost a sixth of the build time at 10,000 pages."""
+    use_full_dictionary()  # millions of lookups: jieba's dict, not the mapped file
     index_root = Path(index_root)
     index_root.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()

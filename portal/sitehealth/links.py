@@ -17,8 +17,6 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
-import requests
-
 MAX_REDIRECTS = 5
 # Outcomes that are not a broken link (a disallowed or skipped address was not fetched at all).
 NOT_BROKEN = ("ok", "redirect", "robots", "skipped")
@@ -69,6 +67,14 @@ def collect(pages):
     return dict(internal), dict(external)
 
 
+def _requests():
+    # Imported when links are fetched (the worker loop's site check), not with the module: the web
+    # server imports this module for its names, and requests would add 5 MB to it for nothing.
+    import requests
+
+    return requests
+
+
 def _outcome(status):
     return "ok" if status < 400 else "broken"
 
@@ -76,6 +82,7 @@ def _outcome(status):
 def follow(fetch, url, max_redirects=MAX_REDIRECTS):
     """Follow redirects by hand with `fetch(url) -> (status, location)`; a Result. `fetch` raises
     requests' Timeout or another exception for a request that did not complete."""
+    requests = _requests()
     seen = [url]
     current = url
     for _hop in range(max_redirects + 1):
@@ -120,7 +127,7 @@ class ExternalChecker:
         self.timeout = timeout
         self.host_delay = host_delay
         self.user_agent = user_agent
-        self.session_factory = session_factory or requests.Session
+        self.session_factory = session_factory or _requests().Session
 
     def check(self, urls):
         """{url: Result}: each host's addresses one after another, up to `concurrency` hosts at once."""
@@ -164,6 +171,7 @@ class ExternalChecker:
     def _robots(self, session, queue, robots_url):
         """The host's robots.txt rules; None (everything allowed) when it has none or does not answer
         (the fetch that follows then reports what is wrong with the host)."""
+        requests = _requests()
         try:
             queue.wait()
             response = session.get(robots_url, timeout=(self.timeout, self.timeout), allow_redirects=True)
