@@ -50,24 +50,18 @@ forwarded_allow_ips = (os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 logger_class = "portal.logs.RedactingLogger"
 
 
-_templates_compiled = False
+_prepared = False
 
 
 def pre_fork(server, worker):
-    # Compile every template once in the master, so the workers share the compiled code instead
-    # of each compiling its own on first use (private memory in every worker).
-    # Likewise the message catalogs and Babel's locale data, which each worker would load on its
-    # first page in each language.
-    global _templates_compiled  # noqa: PLW0603 (once per master)
-    if not _templates_compiled:
-        app = server.app.wsgi()
-        environment = app.jinja_env
-        for name in environment.list_templates():
-            environment.get_template(name)
-        from portal.i18n import load_before_fork
+    # Once per master: compile the templates, load the catalogs and serve the common pages, so the
+    # workers inherit all that instead of each doing it again into pages of its own (portal/prefork.py).
+    global _prepared  # noqa: PLW0603 (once per master)
+    if not _prepared:
+        from portal.prefork import prepare
 
-        load_before_fork(app)
-        _templates_compiled = True
+        prepare(server.app.wsgi())
+        _prepared = True
     # Move everything the preloaded app made (catalog, jieba's dictionary, translations, the
     # compiled templates) out of the garbage collector's reach: a collection in a worker writes to
     # every object it visits, which copies the shared page into that worker. Frozen, the pages

@@ -173,6 +173,13 @@ class SearchIndex:
                 self._open, self._pid = fresh, os.getpid()
             return self._open
 
+    def close(self):
+        """Close this process's searcher (gunicorn's master, before it forks: portal/prefork.py)."""
+        with self._lock:
+            if self._open is not None and self._pid == os.getpid():
+                self._open.close()
+            self._open, self._pid = None, None
+
     def search(self, raw_query, lang, filters=None, page=1, other_lang=None):
         parsed = parse_query(raw_query)
         opened = self.opened()
