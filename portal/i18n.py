@@ -6,7 +6,9 @@ root redirect, error pages for unknown paths) fall back to Accept-Language, then
 """
 
 from flask import abort, current_app, g, request, url_for
-from flask_babel import Babel
+from flask_babel import Babel, get_translations
+from jinja2 import pass_eval_context
+from markupsafe import Markup
 from werkzeug.routing import AnyConverter, IntegerConverter
 
 from portal.config import ROOT
@@ -77,6 +79,29 @@ def alternate_url(lang, external=False):
     return current_app.config["SITE_URL"] + path if external else path
 
 
+def template_gettext(translations):
+    """`gettext` and `ngettext` for one render, bound to that render's catalog. Flask-Babel's own
+    Jinja callables look up the request context, the locale and the catalog again on every `_()`
+    (seventy-odd times a page); these do it once, when the context processor runs, so a template
+    rendered inside force_locale() still speaks that locale. They behave as Jinja's new-style
+    callables do: the translation is escaped-aware Markup under autoescape and always a format
+    string (so "%%" is "%" with or without variables). Templates rendered without the app's
+    context processors (get_template().render()) keep Flask-Babel's globals."""
+
+    @pass_eval_context
+    def gettext(eval_ctx, string, /, **variables):
+        text = translations.ugettext(string)
+        return (Markup(text) if eval_ctx.autoescape else text) % variables  # noqa: S704 (our catalog, as Jinja does)
+
+    @pass_eval_context
+    def ngettext(eval_ctx, singular, plural, num, /, **variables):
+        variables.setdefault("num", num)
+        text = translations.ungettext(singular, plural, num)
+        return (Markup(text) if eval_ctx.autoescape else text) % variables  # noqa: S704 (our catalog, as Jinja does)
+
+    return {"gettext": gettext, "ngettext": ngettext}
+
+
 class RowIdConverter(IntegerConverter):
     """`<int:…>` as the portal's keys are: 1 to 2**31 - 1 (PostgreSQL's integer). A larger number
     is a plain 404 at routing time, never an overflow in the database driver (a 500)."""
@@ -106,4 +131,5 @@ def init_app(app):
             "languages": LANGUAGES,
             "html_lang_of": HTML_LANG,
             "alternate_url": alternate_url,
+            **template_gettext(get_translations()),
         }
