@@ -5,11 +5,14 @@ language is never kept in a cookie or the session. Pages outside a language pref
 root redirect, error pages for unknown paths) fall back to Accept-Language, then Chinese.
 """
 
-from flask import abort, current_app, g, request, url_for
-from flask_babel import Babel, get_translations
+from babel import support
+from flask import Request, abort, current_app, g, request, url_for
+from flask_babel import Babel, get_locale, get_translations
 from jinja2 import pass_eval_context
 from markupsafe import Markup
 from werkzeug.routing import AnyConverter, IntegerConverter
+from werkzeug.utils import cached_property
+from wtforms.i18n import messages_path
 
 from portal.config import ROOT
 from portal.vocab import LANGUAGES
@@ -102,6 +105,29 @@ def template_gettext(translations):
     return {"gettext": gettext, "ngettext": ngettext}
 
 
+_WTFORMS_CATALOGS = {}
+
+
+def wtforms_catalog(locale):
+    """WTForms' own messages ("Not a valid choice." …) in `locale`, read from its .mo once per
+    process and language (the catalogs never change while the app runs)."""
+    key = str(locale)
+    catalog = _WTFORMS_CATALOGS.get(key)
+    if catalog is None:
+        catalog = _WTFORMS_CATALOGS[key] = support.Translations.load(messages_path(), [locale], domain="wtforms")
+    return catalog
+
+
+class PortalRequest(Request):
+    """Flask-WTF keeps WTForms' catalog in `request.wtforms_translations` but reads and parses the
+    .mo file again for each request that builds a form; here the attribute comes, on first use and
+    in the locale of that moment as before, from the per-process copy."""
+
+    @cached_property
+    def wtforms_translations(self):
+        return wtforms_catalog(get_locale())
+
+
 class RowIdConverter(IntegerConverter):
     """`<int:…>` as the portal's keys are: 1 to 2**31 - 1 (PostgreSQL's integer). A larger number
     is a plain 404 at routing time, never an overflow in the database driver (a 500)."""
@@ -111,6 +137,7 @@ class RowIdConverter(IntegerConverter):
 
 
 def init_app(app):
+    app.request_class = PortalRequest
     app.url_map.converters["language"] = LanguageConverter
     app.url_map.converters["int"] = RowIdConverter  # before any blueprint adds its rules
     app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT_LANGUAGE)
