@@ -9,6 +9,7 @@ from pathlib import Path
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 
 from portal.db import db
 from portal.institutions import assignment
@@ -58,7 +59,9 @@ def submit(values, details, uploads, *, request_type, lang, privacy_version, upl
             db.session.add(OutboxMessage(request_id=request.id, purpose="acknowledgement",
                                          recipient=request.email, subject=subject, body=body))
         sms.queue(request, "received", "sms-received", site_url, sms_signature)
+        link = {"status_token": request.status_token, "lang": request.lang}
         db.session.commit()
+        _keep_loaded(request, link)
         return request, True
     except IntegrityError:
         db.session.rollback()
@@ -71,6 +74,14 @@ def submit(values, details, uploads, *, request_type, lang, privacy_version, upl
         db.session.rollback()
         _remove(upload_dir, stored)
         raise
+
+
+def _keep_loaded(request, values):
+    """The commit expired every attribute; the ones the status link is made of (written by this
+    transaction, so known) are set back as committed, and the redirect to the status page does
+    not read the row again. Any other attribute still loads from the database."""
+    for name, value in values.items():
+        set_committed_value(request, name, value)
 
 
 def requester_message(request, text, uploads, resolved, upload_dir, site_url):
