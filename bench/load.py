@@ -4,8 +4,9 @@ For --seconds (60) a pool of client processes sends one of two mixes, over keep-
 "browse", 70 % guide pages, 20 % searches and 10 % submissions (each a real one: open the form
 for its CSRF and form tokens, post it to the check page, then press Send); and "attack", the
 requests that cost the server most, an attacker's choice: 45 % searches (half of them made-up
-words with no hits, which ask for a "did you mean"), 45 % submissions, 10 % guide pages. The rate limits are set out of reach, so
-the figures show the cost of the work the limits would otherwise refuse.
+words with no hits, which ask for a "did you mean"), 45 % submissions, 10 % guide pages. The rate
+limits are set out of reach, so the figures show the cost of the work the limits would otherwise
+refuse.
 Prints throughput, p50/p95/p99 per kind and errors; then checks the
 database: every acknowledged submission (303) stored exactly once with its two e-mails, nothing
 extra. Meanwhile it samples the memory of the whole gunicorn process tree (master + workers):
