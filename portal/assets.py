@@ -41,6 +41,8 @@ class PortalFlask(Flask):
         if any(type(value) not in (str, int) for value in values.values()):
             return super().url_for(endpoint, **values)
         adapter = request_ctx.url_adapter
+        if adapter is None:  # a Host the app refused: Flask says why
+            return super().url_for(endpoint, **values)
         key = (endpoint, adapter.script_name, adapter.server_name, adapter.subdomain, adapter.url_scheme,
                *sorted(values.items()))
         url = self._urls.get(key)
