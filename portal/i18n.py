@@ -3,6 +3,9 @@
 A URL that names its language can be cached, shared and indexed per language, so the
 language is never kept in a cookie or the session. Pages outside a language prefix (the
 root redirect, error pages for unknown paths) fall back to Accept-Language, then Chinese.
+
+The catalogs are looked up once, not per phrase: a template's `_()` uses the catalog its render
+began with (template_gettext), and WTForms' own messages a per-process copy (PortalRequest).
 """
 
 from babel import support
