@@ -3,11 +3,19 @@
 A URL that names its language can be cached, shared and indexed per language, so the
 language is never kept in a cookie or the session. Pages outside a language prefix (the
 root redirect, error pages for unknown paths) fall back to Accept-Language, then Chinese.
+
+The catalogs are looked up once, not per phrase: a template's `_()` uses the catalog its render
+began with (template_gettext), and WTForms' own messages a per-process copy (PortalRequest).
 """
 
-from flask import abort, current_app, g, request, url_for
-from flask_babel import Babel
+from babel import support
+from flask import Request, abort, current_app, g, request, url_for
+from flask_babel import Babel, get_locale, get_translations
+from jinja2 import pass_eval_context
+from markupsafe import Markup
 from werkzeug.routing import AnyConverter, IntegerConverter
+from werkzeug.utils import cached_property
+from wtforms.i18n import messages_path
 
 from portal.config import ROOT
 from portal.vocab import LANGUAGES
@@ -77,6 +85,52 @@ def alternate_url(lang, external=False):
     return current_app.config["SITE_URL"] + path if external else path
 
 
+def template_gettext(translations):
+    """`gettext` and `ngettext` for one render, bound to that render's catalog. Flask-Babel's own
+    Jinja callables look up the request context, the locale and the catalog again on every `_()`
+    (seventy-odd times a page); these do it once, when the context processor runs, so a template
+    rendered inside force_locale() still speaks that locale. They behave as Jinja's new-style
+    callables do: the translation is escaped-aware Markup under autoescape and always a format
+    string (so "%%" is "%" with or without variables). Templates rendered without the app's
+    context processors (get_template().render()) keep Flask-Babel's globals."""
+
+    @pass_eval_context
+    def gettext(eval_ctx, string, /, **variables):
+        text = translations.ugettext(string)
+        return (Markup(text) if eval_ctx.autoescape else text) % variables  # noqa: S704 (our catalog, as Jinja does)
+
+    @pass_eval_context
+    def ngettext(eval_ctx, singular, plural, num, /, **variables):
+        variables.setdefault("num", num)
+        text = translations.ungettext(singular, plural, num)
+        return (Markup(text) if eval_ctx.autoescape else text) % variables  # noqa: S704 (our catalog, as Jinja does)
+
+    return {"gettext": gettext, "ngettext": ngettext}
+
+
+_WTFORMS_CATALOGS = {}
+
+
+def wtforms_catalog(locale):
+    """WTForms' own messages ("Not a valid choice." …) in `locale`, read from its .mo once per
+    process and language (the catalogs never change while the app runs)."""
+    key = str(locale)
+    catalog = _WTFORMS_CATALOGS.get(key)
+    if catalog is None:
+        catalog = _WTFORMS_CATALOGS[key] = support.Translations.load(messages_path(), [locale], domain="wtforms")
+    return catalog
+
+
+class PortalRequest(Request):
+    """Flask-WTF keeps WTForms' catalog in `request.wtforms_translations` but reads and parses the
+    .mo file again for each request that builds a form; here the attribute comes, on first use and
+    in the locale of that moment as before, from the per-process copy."""
+
+    @cached_property
+    def wtforms_translations(self):
+        return wtforms_catalog(get_locale())
+
+
 class RowIdConverter(IntegerConverter):
     """`<int:…>` as the portal's keys are: 1 to 2**31 - 1 (PostgreSQL's integer). A larger number
     is a plain 404 at routing time, never an overflow in the database driver (a 500)."""
@@ -86,6 +140,7 @@ class RowIdConverter(IntegerConverter):
 
 
 def init_app(app):
+    app.request_class = PortalRequest
     app.url_map.converters["language"] = LanguageConverter
     app.url_map.converters["int"] = RowIdConverter  # before any blueprint adds its rules
     app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT_LANGUAGE)
@@ -106,6 +161,7 @@ def init_app(app):
             "languages": LANGUAGES,
             "html_lang_of": HTML_LANG,
             "alternate_url": alternate_url,
+            **template_gettext(get_translations()),
         }
 
 

@@ -7,8 +7,9 @@ import secrets
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 
 from portal.db import db
 from portal.institutions import assignment
@@ -23,8 +24,12 @@ def tracking_number(request):
     return tracking_number_for(request)
 
 
+# Built once (each Send asks it): the statement and its cache key cost more to make than to run.
+BY_FORM_TOKEN = select(AssistanceRequest).where(AssistanceRequest.form_token == bindparam("form_token"))
+
+
 def find_by_form_token(form_token):
-    return db.session.scalar(select(AssistanceRequest).where(AssistanceRequest.form_token == form_token))
+    return db.session.scalar(BY_FORM_TOKEN, {"form_token": form_token})
 
 
 def submit(values, details, uploads, *, request_type, lang, privacy_version, upload_dir, status_url_for, site_url,
@@ -58,7 +63,9 @@ def submit(values, details, uploads, *, request_type, lang, privacy_version, upl
             db.session.add(OutboxMessage(request_id=request.id, purpose="acknowledgement",
                                          recipient=request.email, subject=subject, body=body))
         sms.queue(request, "received", "sms-received", site_url, sms_signature)
+        link = {"status_token": request.status_token, "lang": request.lang}
         db.session.commit()
+        _keep_loaded(request, link)
         return request, True
     except IntegrityError:
         db.session.rollback()
@@ -71,6 +78,14 @@ def submit(values, details, uploads, *, request_type, lang, privacy_version, upl
         db.session.rollback()
         _remove(upload_dir, stored)
         raise
+
+
+def _keep_loaded(request, values):
+    """The commit expired every attribute; the ones the status link is made of (written by this
+    transaction, so known) are set back as committed, and the redirect to the status page does
+    not read the row again. Any other attribute still loads from the database."""
+    for name, value in values.items():
+        set_committed_value(request, name, value)
 
 
 def requester_message(request, text, uploads, resolved, upload_dir, site_url):
