@@ -11,6 +11,7 @@ import logging
 import re
 import unicodedata
 from functools import lru_cache
+from math import log
 from pathlib import Path
 
 import jieba
@@ -57,6 +58,32 @@ def normalise(text):
 LONGEST_WORD = 6
 SHORTEST_CROSSING_WORD = 4
 
+# What segment() derives from one jieba word, by word: words repeat heavily in any text, and the
+# derivation (regular expressions, up to 15 dictionary look-ups for the pieces inside) cost
+# more than jieba's own cut. Bounded: emptied when full (numbers and odd strings are words too).
+_WORD_CACHE_SIZE = 200_000
+_words = {}
+_dictionary = None  # what the cached derivations were made from: see _check_dictionary
+
+
+def clear_caches():
+    """Forget every word derived so far (needed after jieba.del_word: see _check_dictionary)."""
+    global _dictionary  # noqa: PLW0603 (the caches are per process)
+    _words.clear()
+    _dictionary = None
+
+
+def _check_dictionary():
+    """Empty the word cache when jieba's dictionary changed since it was filled (a new FREQ,
+    or words added); returns (FREQ, log of the total) for the cut."""
+    global _dictionary  # noqa: PLW0603
+    frequencies, total = jieba.dt.FREQ, jieba.dt.total
+    state = (id(frequencies), total, len(frequencies))
+    if state != _dictionary:
+        _words.clear()
+        _dictionary = state
+    return frequencies, log(total)
+
 
 def _subwords(word, shortest=2):
     """(piece, offset) for each dictionary word of `shortest` to 6 characters inside `word`,
@@ -69,6 +96,103 @@ def _subwords(word, shortest=2):
                 yield piece, offset
 
 
+def _derive(word):
+    """(in a Chinese run, a token at all, the extra (piece, start, end) relative to the word,
+    outside jieba's blocks: a run with such a word is not within one block)."""
+    chinese = bool(_CJK.search(word))
+    extras = []
+    if chinese:
+        if len(word) > 2:
+            extras += [(piece, offset, offset + len(piece)) for piece, offset in _subwords(word)]
+        extras += [(latin.group(), latin.start(), latin.end()) for latin in _LATIN_RUN.finditer(word)
+                   if latin.group() != word]
+    in_run = chinese and word.isalpha()
+    return in_run, bool(_WORD.search(word)), tuple(extras), in_run and not _HAN_BLOCK.fullmatch(word)
+
+
+def _word_info(word):
+    info = _words.get(word)
+    if info is None:
+        if len(_words) >= _WORD_CACHE_SIZE:
+            _words.clear()
+        info = _words[word] = _derive(word)
+    return info
+
+
+# jieba.cut(text, HMM=False), the same words, written for speed: jieba builds a dict of every
+# dictionary word at each position, then scores each with a generator, a second look-up and
+# max(); here one backward pass does both, with the same floating-point operations in the same
+# order, so every choice (ties included: the longer word wins, as max() on (score, end) picks)
+# is jieba's. The pass also notes the long dictionary words it meets, which the crossing words
+# are drawn from. tests/test_search_tokens.py holds this to jieba.cut itself.
+_HAN_BLOCK = jieba.re_han_default  # what jieba looks up in its dictionary
+_SKIP = jieba.re_skip_default
+_ENG = jieba.re_eng
+
+
+def _jieba_words(text, frequencies, logtotal, long_words):
+    """The words of jieba.cut(text, HMM=False); fills long_words (see _best_route)."""
+    offset = 0
+    for block in _HAN_BLOCK.split(text):
+        if _HAN_BLOCK.match(block):
+            yield from _cut_block(block, frequencies, logtotal, long_words, offset)
+        else:  # one word per character, whitespace alone (\r\n together)
+            for piece in _SKIP.split(block):
+                if _SKIP.match(piece):
+                    yield piece
+                else:
+                    yield from piece
+        offset += len(block)
+
+
+def _best_route(sentence, frequencies, logtotal, long_words, offset):
+    """end[i]: the last character of the word jieba chooses at i (its calc() over get_DAG()).
+    long_words[offset + i]: the sizes (ascending) of the dictionary words of 4 to 6 characters
+    at i. Walking on while the piece is a key finds every word: jieba's dictionary holds each
+    word's beginnings too (with frequency 0)."""
+    size = len(sentence)
+    score = [0.0] * (size + 1)
+    end = [0] * size
+    for start in range(size - 1, -1, -1):
+        best, best_end = None, start
+        last, piece = start, sentence[start]
+        while last < size:
+            frequency = frequencies.get(piece)
+            if frequency is None:  # not even the beginning of a dictionary word
+                break
+            if frequency:  # 0: only the beginning of one
+                candidate = log(frequency) - logtotal + score[last + 1]
+                if best is None or candidate >= best:
+                    best, best_end = candidate, last
+                if SHORTEST_CROSSING_WORD <= last - start + 1 <= LONGEST_WORD:
+                    long_words.setdefault(offset + start, []).append(last - start + 1)
+            last += 1
+            piece = sentence[start:last + 1]
+        if best is None:  # no dictionary word here: the single character, as jieba scores it
+            best = log(frequencies.get(sentence[start]) or 1) - logtotal + score[start + 1]
+        score[start], end[start] = best, best_end
+    return end
+
+
+def _cut_block(sentence, frequencies, logtotal, long_words, offset):
+    end = _best_route(sentence, frequencies, logtotal, long_words, offset)
+    words, latin, start = [], "", 0
+    while start < len(sentence):
+        stop = end[start] + 1
+        word = sentence[start:stop]
+        if stop - start == 1 and _ENG.match(word):  # single Latin letters and digits are joined
+            latin += word
+        else:
+            if latin:
+                words.append(latin)
+                latin = ""
+            words.append(word)
+        start = stop
+    if latin:
+        words.append(latin)
+    return words
+
+
 def segment(text):
     """(word, start, end) for each word of the text (jieba's precise mode), with
     - the dictionary words inside each longer word (质押融资 also gives 质押 and 融资);
@@ -77,42 +201,60 @@ def segment(text):
       商标|注册) are mostly accidents, so they are left out;
     - Latin runs inside a Chinese word (337 in 337调查).
     Punctuation is dropped."""
+    frequencies, logtotal = _check_dictionary()
     text = fold_width(text)
     position = 0
-    run, run_start, inside = "", 0, set()
+    long_words = {}
+    run, run_start, in_block = [], 0, True  # the current run of Chinese words
     # HMM off: guessing unknown words costs a third of the time and splits them unpredictably;
     # unknown words still come out as single characters, which the index matches the same way.
-    for word in jieba.cut(text, HMM=False):
+    for word in _jieba_words(text, frequencies, logtotal, long_words):
         start, position = position, position + len(word)
-        chinese = bool(_CJK.search(word))
-        if chinese and word.isalpha():
+        in_run, is_token, extras, outside = _word_info(word)
+        if in_run:
             if not run:
-                run_start = start
-            run += word
-        else:
-            yield from _crossing_words(run, run_start, inside)
-            run, inside = "", set()
-        if not _WORD.search(word):
-            continue
-        yield word, start, position
-        if chinese:
-            if len(word) > 2:
-                for piece, offset in _subwords(word):
-                    inside.add((start + offset, len(piece)))
-                    yield piece, start + offset, start + offset + len(piece)
-            inside.add((start, len(word)))
-            for latin in _LATIN_RUN.finditer(word):
-                if latin.group() != word:
-                    yield latin.group(), start + latin.start(), start + latin.end()
-    yield from _crossing_words(run, run_start, inside)
+                run_start, in_block = start, True
+            run.append(word)
+            in_block = in_block and not outside
+        elif run:
+            yield from _crossing_words(run, run_start, long_words if in_block else None, frequencies)
+            run = []
+        if is_token:
+            yield word, start, position
+            for piece, piece_start, piece_end in extras:
+                yield piece, start + piece_start, start + piece_end
+    if run:
+        yield from _crossing_words(run, run_start, long_words if in_block else None, frequencies)
 
 
-def _crossing_words(run, run_start, inside):
+def _crossing_words(words, run_start, long_words, frequencies):
+    """Dictionary words of 4 to 6 characters in the run, the run itself excluded, that span a
+    boundary between its words (those inside one word came out with it), offset by offset,
+    longest first. From long_words when the run is within one of jieba's blocks, else (a rare
+    character outside them, 㐀, joined it) looked up."""
+    run = "".join(words)
     if len(run) < SHORTEST_CROSSING_WORD:
         return
-    for piece, offset in _subwords(run, SHORTEST_CROSSING_WORD):
-        if (run_start + offset, len(piece)) not in inside:
-            yield piece, run_start + offset, run_start + offset + len(piece)
+    boundaries, edge = [], 0
+    for word in words[:-1]:
+        edge += len(word)
+        boundaries.append(edge)
+    boundaries.append(len(run))  # past the last boundary, nothing crosses
+    following = 0  # boundaries[following]: the first boundary after `offset`
+    for offset in range(len(run) - SHORTEST_CROSSING_WORD + 1):
+        while boundaries[following] <= offset:
+            following += 1
+        reach = boundaries[following] - offset  # pieces longer than this cross it
+        if long_words is None:
+            sizes = [size for size in range(SHORTEST_CROSSING_WORD, LONGEST_WORD + 1)
+                     if frequencies.get(run[offset:offset + size])]
+        else:
+            sizes = long_words.get(run_start + offset, ())
+        for size in reversed(sizes):
+            if size <= reach:
+                break
+            if offset + size <= len(run) and size < len(run):
+                yield run[offset:offset + size], run_start + offset, run_start + offset + size
 
 
 class JiebaTokenizer(Tokenizer):
