@@ -1,7 +1,8 @@
 """The fast analysis (portal.search.analysis) against a plain reference written the obvious way:
 not one token may differ (text, position, start and end character, stopped or not), over the real
 content and varied synthetic text. The reference is the analysis as it was before it was made
-fast: jieba.cut, then per-word checks, then Whoosh's own filters."""
+fast: jieba.cut, then per-word checks, then Whoosh's own filters. And the index our schema and
+build write holds what Whoosh's plain TEXT fields on the reference analyzer hold."""
 
 import random
 import re
@@ -9,11 +10,16 @@ from pathlib import Path
 
 import jieba
 import pytest
+from whoosh import index as whoosh_index
 from whoosh.analysis import Filter, LowercaseFilter, StopFilter, Token, Tokenizer
+from whoosh.codec.whoosh3 import W3Codec
+from whoosh.fields import TEXT, Schema
 from whoosh.lang import stemmer_for_language
 
 from portal.search import analysis
+from portal.search import schema as S
 from portal.search.analysis import ANALYZER, STOP_WORDS, fold_width, segment
+from portal.search.indexer import build_index, document
 
 CONTENT = Path(__file__).resolve().parent.parent / "content"
 
@@ -175,3 +181,53 @@ def test_the_same_after_the_caches_are_warm_and_after_they_are_cleared():
     cold = [list(segment(text)) for text in TEXTS[:200]]
     warm = [list(segment(text)) for text in TEXTS[:200]]
     assert cold == warm == [list(reference_segment(text)) for text in TEXTS[:200]]
+
+
+def reference_schema():
+    """The schema written the plain way: Whoosh's own TEXT fields on the reference analyzer."""
+    fields = dict(S.build_schema().items())
+    for name in (S.CONTENT, S.TITLE_TERMS):
+        fields[name] = TEXT(analyzer=REFERENCE, phrase=False)
+    return Schema(**fields)
+
+
+def test_field_values_are_the_reference():
+    ours, plain = S.build_schema(), reference_schema()
+    for text in TEXTS:
+        for name in (S.CONTENT, S.TITLE_TERMS):
+            assert sorted(ours[name].index(text)) == sorted(plain[name].index(text)), text[:80]
+
+
+def index_contents(folder):
+    """Every term's postings, every field length and every stored field of an index."""
+    with whoosh_index.open_dir(str(folder)).reader() as reader:
+        postings = {}
+        for field, term in reader.all_terms():
+            matcher, found = reader.postings(field, term), []
+            while matcher.is_active():
+                found.append((matcher.id(), matcher.weight(), matcher.value()))
+                matcher.next()
+            postings[field, term] = found
+        lengths = {(field, docnum): reader.doc_field_length(docnum, field)
+                   for field in reader.indexed_field_names() for docnum in reader.all_doc_ids()}
+        stored = list(reader.all_stored_fields())
+        term_stats = {key: (reader.doc_frequency(*key), reader.frequency(*key)) for key in postings}
+    return postings, lengths, stored, term_stats
+
+
+def test_the_index_is_the_one_the_reference_writes(tmp_path):
+    rng = random.Random(18)
+    texts = content_texts()[:40] + synthetic_texts(60, seed=5)
+    entries = [{"doc_id": f"zh/t/{n}", "lang": "en" if n % 3 == 0 else "zh", "kind": "guide", "topics": ("patent",),
+                "audience": ("enterprise",), "title": text[:rng.randint(0, 30)], "summary": text[:80], "text": text,
+                "updated": "2026-11-26", "url": f"/zh/t/{n}"} for n, text in enumerate(texts)]
+    build_index(entries, tmp_path / "ours", "x")
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    writer = whoosh_index.create_in(plain, reference_schema()).writer(codec=W3Codec(compression=0))
+    for entry in entries:
+        writer.add_document(**document(entry))
+    writer.commit()
+    ours = index_contents(tmp_path / "ours" / "current")
+    assert (S.CONTENT, "专利".encode()) in ours[0] and (S.TITLE_TERMS, "专利".encode()) in ours[0]
+    assert ours == index_contents(plain)

@@ -327,6 +327,17 @@ class PortalAnalyzer(CompositeAnalyzer):
             return super().__call__(value, no_morph=no_morph, **kwargs)
         return self._analyse(value, **kwargs)
 
+    def index_terms(self, value):
+        """The terms indexing counts (the stop words dropped), without Token objects: see
+        schema.CountedFrequency."""
+        stops = self.items[2].stops
+        found = []
+        for word, _start, _end in segment(value):
+            text, stopped = _terms.get(word) or _term(word, stops)
+            if not stopped:
+                found.append(text)
+        return found
+
     def _analyse(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
                  start_pos=0, start_char=0, mode="", **kwargs):
         stops = self.items[2].stops
