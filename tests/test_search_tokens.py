@@ -207,7 +207,9 @@ def index_contents(folder):
             while matcher.is_active():
                 found.append((matcher.id(), matcher.weight(), matcher.value()))
                 matcher.next()
-            postings[field, term] = found
+            info = reader.term_info(field, term)  # the field lengths show in min and max length
+            postings[field, term] = found, (info.weight(), info.doc_frequency(), info.min_length(),
+                                            info.max_length(), info.max_weight())
         lengths = {(field, docnum): reader.doc_field_length(docnum, field)
                    for field in reader.indexed_field_names() for docnum in reader.all_doc_ids()}
         stored = list(reader.all_stored_fields())
@@ -215,13 +217,14 @@ def index_contents(folder):
     return postings, lengths, stored, term_stats
 
 
-def test_the_index_is_the_one_the_reference_writes(tmp_path):
+@pytest.mark.parametrize("procs", [1, 2])
+def test_the_index_is_the_one_the_reference_writes(tmp_path, procs):
     rng = random.Random(18)
     texts = content_texts()[:40] + synthetic_texts(60, seed=5)
     entries = [{"doc_id": f"zh/t/{n}", "lang": "en" if n % 3 == 0 else "zh", "kind": "guide", "topics": ("patent",),
                 "audience": ("enterprise",), "title": text[:rng.randint(0, 30)], "summary": text[:80], "text": text,
                 "updated": "2026-11-26", "url": f"/zh/t/{n}"} for n, text in enumerate(texts)]
-    build_index(entries, tmp_path / "ours", "x")
+    build_index(entries, tmp_path / "ours", "x", procs=procs)
     plain = tmp_path / "plain"
     plain.mkdir()
     writer = whoosh_index.create_in(plain, reference_schema()).writer(codec=W3Codec(compression=0))
@@ -229,5 +232,7 @@ def test_the_index_is_the_one_the_reference_writes(tmp_path):
         writer.add_document(**document(entry))
     writer.commit()
     ours = index_contents(tmp_path / "ours" / "current")
+    codecs = {type(segment.codec()) for segment in whoosh_index.open_dir(tmp_path / "ours" / "current")._segments()}
+    assert codecs == {W3Codec}  # what reads the index: Whoosh's own
     assert (S.CONTENT, "专利".encode()) in ours[0] and (S.TITLE_TERMS, "专利".encode()) in ours[0]
     assert ours == index_contents(plain)

@@ -112,11 +112,10 @@ def _derive(word):
 
 
 def _word_info(word):
-    info = _words.get(word)
-    if info is None:
-        if len(_words) >= _WORD_CACHE_SIZE:
-            _words.clear()
-        info = _words[word] = _derive(word)
+    """_derive(word), remembered (segment() looks in _words first)."""
+    if len(_words) >= _WORD_CACHE_SIZE:
+        _words.clear()
+    info = _words[word] = _derive(word)
     return info
 
 
@@ -132,18 +131,19 @@ _ENG = jieba.re_eng
 
 
 def _jieba_words(text, frequencies, logtotal, long_words):
-    """The words of jieba.cut(text, HMM=False); fills long_words (see _best_route)."""
-    offset = 0
+    """The words of jieba.cut(text, HMM=False), as a list; fills long_words (see _best_route)."""
+    words, offset = [], 0
     for block in _HAN_BLOCK.split(text):
         if _HAN_BLOCK.match(block):
-            yield from _cut_block(block, frequencies, logtotal, long_words, offset)
+            words += _cut_block(block, frequencies, logtotal, long_words, offset)
         else:  # one word per character, whitespace alone (\r\n together)
             for piece in _SKIP.split(block):
                 if _SKIP.match(piece):
-                    yield piece
+                    words.append(piece)
                 else:
-                    yield from piece
+                    words += piece
         offset += len(block)
+    return words
 
 
 def _best_route(sentence, frequencies, logtotal, long_words, offset):
@@ -211,7 +211,7 @@ def segment(text):
     # unknown words still come out as single characters, which the index matches the same way.
     for word in _jieba_words(text, frequencies, logtotal, long_words):
         start, position = position, position + len(word)
-        in_run, is_token, extras, outside = _word_info(word)
+        in_run, is_token, extras, outside = _words.get(word) or _word_info(word)
         if in_run:
             if not run:
                 run_start, in_block = start, True
