@@ -234,7 +234,13 @@ def _crossing_words(words, run_start, long_words, frequencies):
     longest first. From long_words when the run is within one of jieba's blocks, else (a rare
     character outside them, 㐀, joined it) looked up."""
     run = "".join(words)
-    if len(run) < SHORTEST_CROSSING_WORD:
+    offsets = range(len(run) - SHORTEST_CROSSING_WORD + 1)
+    if long_words is None:
+        starting = [(offset, [size for size in range(SHORTEST_CROSSING_WORD, LONGEST_WORD + 1)
+                              if frequencies.get(run[offset:offset + size])]) for offset in offsets]
+    else:  # most runs have no long word at all
+        starting = [(offset, long_words[run_start + offset]) for offset in offsets if run_start + offset in long_words]
+    if not starting:
         return
     boundaries, edge = [], 0
     for word in words[:-1]:
@@ -242,15 +248,10 @@ def _crossing_words(words, run_start, long_words, frequencies):
         boundaries.append(edge)
     boundaries.append(len(run))  # past the last boundary, nothing crosses
     following = 0  # boundaries[following]: the first boundary after `offset`
-    for offset in range(len(run) - SHORTEST_CROSSING_WORD + 1):
+    for offset, sizes in starting:
         while boundaries[following] <= offset:
             following += 1
         reach = boundaries[following] - offset  # pieces longer than this cross it
-        if long_words is None:
-            sizes = [size for size in range(SHORTEST_CROSSING_WORD, LONGEST_WORD + 1)
-                     if frequencies.get(run[offset:offset + size])]
-        else:
-            sizes = long_words.get(run_start + offset, ())
         for size in reversed(sizes):
             if size <= reach:
                 break
