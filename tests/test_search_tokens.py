@@ -236,3 +236,8 @@ def test_the_index_is_the_one_the_reference_writes(tmp_path, procs):
     assert codecs == {W3Codec}  # what reads the index: Whoosh's own
     assert (S.CONTENT, "专利".encode()) in ours[0] and (S.TITLE_TERMS, "专利".encode()) in ours[0]
     assert ours == index_contents(plain)
+
+
+def test_the_latin_characters_are_those_of_jieba():
+    matched = {chr(code) for code in range(0x110000) if jieba.re_eng.match(chr(code))}
+    assert matched == analysis._LATIN_CHARACTERS

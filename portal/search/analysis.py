@@ -127,7 +127,6 @@ def _word_info(word):
 # are drawn from. tests/test_search_tokens.py holds this to jieba.cut itself.
 _HAN_BLOCK = jieba.re_han_default  # what jieba looks up in its dictionary
 _SKIP = jieba.re_skip_default
-_ENG = jieba.re_eng
 
 
 def _jieba_words(text, frequencies, logtotal, long_words):
@@ -154,34 +153,39 @@ def _best_route(sentence, frequencies, logtotal, long_words, offset):
     size = len(sentence)
     score = [0.0] * (size + 1)
     end = [0] * size
+    frequency_of = frequencies.get
     for start in range(size - 1, -1, -1):
-        best, best_end = None, start
+        best, best_end = _NO_SCORE, start  # every score is finite
         last, piece = start, sentence[start]
         while last < size:
-            frequency = frequencies.get(piece)
+            frequency = frequency_of(piece)
             if frequency is None:  # not even the beginning of a dictionary word
                 break
             if frequency:  # 0: only the beginning of one
                 candidate = log(frequency) - logtotal + score[last + 1]
-                if best is None or candidate >= best:
+                if candidate >= best:
                     best, best_end = candidate, last
-                if SHORTEST_CROSSING_WORD <= last - start + 1 <= LONGEST_WORD:
+                if last - start >= SHORTEST_CROSSING_WORD - 1 and last - start < LONGEST_WORD:
                     long_words.setdefault(offset + start, []).append(last - start + 1)
             last += 1
             piece = sentence[start:last + 1]
-        if best is None:  # no dictionary word here: the single character, as jieba scores it
-            best = log(frequencies.get(sentence[start]) or 1) - logtotal + score[start + 1]
+        if best == _NO_SCORE:  # no dictionary word here: the single character, as jieba scores it
+            best = log(frequency_of(sentence[start]) or 1) - logtotal + score[start + 1]
         score[start], end[start] = best, best_end
     return end
 
 
+_NO_SCORE = float("-inf")
+_LATIN_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")  # jieba's re_eng
+
+
 def _cut_block(sentence, frequencies, logtotal, long_words, offset):
     end = _best_route(sentence, frequencies, logtotal, long_words, offset)
-    words, latin, start = [], "", 0
-    while start < len(sentence):
+    words, latin, start, size = [], "", 0, len(sentence)
+    while start < size:
         stop = end[start] + 1
         word = sentence[start:stop]
-        if stop - start == 1 and _ENG.match(word):  # single Latin letters and digits are joined
+        if stop - start == 1 and word in _LATIN_CHARACTERS:  # single Latin letters and digits are joined
             latin += word
         else:
             if latin:
