@@ -71,6 +71,7 @@ def clear_caches():
     global _dictionary  # noqa: PLW0603 (the caches are per process)
     _words.clear()
     _terms.clear()
+    _pairs.clear()
     _dictionary = None
 
 
@@ -82,6 +83,7 @@ def _check_dictionary():
     state = (id(frequencies), total, len(frequencies))
     if state != _dictionary:
         _words.clear()
+        _pairs.clear()
         _dictionary = state
     return frequencies, log(total)
 
@@ -156,7 +158,19 @@ def _best_route(sentence, frequencies, logtotal, long_words, offset):
     frequency_of = frequencies.get
     for start in range(size - 1, -1, -1):
         best, best_end = _NO_SCORE, start  # every score is finite
-        last, piece = start, sentence[start]
+        if start + 1 < size:  # the first two steps of the walk, from what the two characters gave before
+            pair = sentence[start:start + 2]
+            first, second, longer = _pairs.get(pair) or _pair(pair, frequency_of, logtotal)
+            if first is not None:
+                best = first + score[start + 1]
+            if second is not None:
+                candidate = second + score[start + 2]
+                if candidate >= best:
+                    best, best_end = candidate, start + 1
+            last = start + 2 if longer else size
+            piece = sentence[start:start + 3]
+        else:
+            last, piece = start, sentence[start]
         while last < size:
             frequency = frequency_of(piece)
             if frequency is None:  # not even the beginning of a dictionary word
@@ -173,6 +187,26 @@ def _best_route(sentence, frequencies, logtotal, long_words, offset):
             best = log(frequency_of(sentence[start]) or 1) - logtotal + score[start + 1]
         score[start], end[start] = best, best_end
     return end
+
+
+# The walk's first two steps by the two characters: (the first's word score, the pair's, whether
+# longer words start with the pair), a score being log(frequency) - log(total) as jieba adds it,
+# None for no word. Most walks end there. Emptied with _words.
+_pairs = {}
+
+
+def _pair(pair, frequency_of, logtotal):
+    frequency = frequency_of(pair[0])
+    if frequency is None:  # the walk stops at once
+        steps = (None, None, False)
+    else:
+        pair_frequency = frequency_of(pair)
+        steps = (log(frequency) - logtotal if frequency else None,
+                 log(pair_frequency) - logtotal if pair_frequency else None, pair_frequency is not None)
+    if len(_pairs) >= _WORD_CACHE_SIZE:
+        _pairs.clear()
+    _pairs[pair] = steps
+    return steps
 
 
 _NO_SCORE = float("-inf")
