@@ -1,9 +1,13 @@
 """The index schema, declared once. One document per page per language."""
 
+from collections import Counter
+
 from whoosh.analysis import LowercaseFilter, RegexTokenizer
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
+from whoosh.formats import Frequency
+from whoosh.system import pack_uint
 
-from portal.search.analysis import ANALYZER
+from portal.search.analysis import ANALYZER, PortalAnalyzer
 
 DOC_ID = "doc_id"        # ID, unique: "<lang>/<section>/<slug>", the one real key (replaced on rebuild)
 LANG = "lang"            # ID: a hard filter, results are in the page's language first
@@ -24,6 +28,26 @@ SENTENCES = "sentences"  # STORED: the plain text cut into sentences, one per li
 SPELLING_ANALYZER = RegexTokenizer(r"[A-Za-z]{3,}") | LowercaseFilter()
 
 
+class CountedFrequency(Frequency):
+    """Whoosh's Frequency format (what a TEXT field without phrases stores), the same postings,
+    with PortalAnalyzer's terms counted from a plain list: Whoosh's way passes each token
+    through a generator and two dictionaries (its weight is the sum of the tokens' boosts, all
+    1.0 here: the count). Anything else goes Whoosh's way."""
+
+    def word_values(self, value, analyzer, **kwargs):
+        if not (isinstance(analyzer, PortalAnalyzer) and isinstance(value, str) and set(kwargs) <= {"mode"}):
+            return super().word_values(value, analyzer, **kwargs)
+        boost = self.field_boost
+        return ((term, count, float(count) * boost, pack_uint(count))
+                for term, count in Counter(analyzer.index_terms(value)).items())
+
+
+def _text(analyzer):
+    field = TEXT(analyzer=analyzer, phrase=False)
+    field.format = CountedFrequency(field_boost=field.format.field_boost)
+    return field
+
+
 def build_schema():
     return Schema(**{
         DOC_ID: ID(unique=True, stored=True),
@@ -31,8 +55,8 @@ def build_schema():
         KIND: ID(stored=True),
         TOPICS: KEYWORD(stored=True, commas=True),
         AUDIENCE: KEYWORD(stored=True, commas=True),
-        CONTENT: TEXT(analyzer=ANALYZER, phrase=False),
-        TITLE_TERMS: TEXT(analyzer=ANALYZER, phrase=False),
+        CONTENT: _text(ANALYZER),
+        TITLE_TERMS: _text(ANALYZER),
         SPELLING: TEXT(analyzer=SPELLING_ANALYZER, phrase=False),
         TITLE: STORED(),
         SUMMARY: STORED(),
