@@ -39,6 +39,8 @@ def prepare(app):
     environment = app.jinja_env
     for name in environment.list_templates():
         environment.get_template(name)
+    if "babel" not in app.extensions:
+        return  # not the portal (bench/bare_app.py under the same gunicorn.conf.py)
     load_before_fork(app)
     _serve_common_pages(app)
 

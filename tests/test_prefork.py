@@ -58,3 +58,13 @@ def test_the_warm_up_counts_against_no_ones_rate_limit(app, search_index, monkey
     client = app.test_client()
     assert submit(client, "zh", "general").status_code == 303
     assert submit(client, "zh", "general").status_code == 429  # the limit itself is in force
+
+
+def test_another_app_under_the_same_gunicorn_conf_is_left_alone():
+    # bench/bare_app.py, the benchmarks' baseline, runs with the portal's gunicorn.conf.py.
+    from flask import Flask
+
+    bare = Flask("bare")
+    bare.add_url_rule("/", "hello", lambda: "hello")
+    prefork.prepare(bare)
+    assert bare.test_client().get("/").get_data(as_text=True) == "hello"
