@@ -1,6 +1,8 @@
 """What gunicorn's master does before forking (portal/prefork.py): the common pages are served, and
 nothing of it stays behind that a worker could trip over."""
 
+import logging
+
 from sqlalchemy import func, select
 
 from portal import prefork
@@ -68,3 +70,13 @@ def test_another_app_under_the_same_gunicorn_conf_is_left_alone():
     bare.add_url_rule("/", "hello", lambda: "hello")
     prefork.prepare(bare)
     assert bare.test_client().get("/").get_data(as_text=True) == "hello"
+
+
+def test_an_instance_without_tables_or_index_starts_quietly(tmp_path, caplog):
+    from portal import create_app
+
+    app = create_app({"TESTING": True, "INSTANCE_DIR": tmp_path, "SEARCH_INDEX_DIR": tmp_path / "si"})
+    with caplog.at_level("INFO"):
+        prefork.prepare(app)
+    assert not [record for record in caplog.records if record.levelname in ("ERROR", "CRITICAL")]
+    assert logging.getLogger("portal").isEnabledFor(logging.ERROR)  # logging is back on afterwards
