@@ -168,7 +168,7 @@ def init_app(app):
 def load_before_fork(app):
     """Load what the first page in each language would load on demand: the message catalogs and
     Babel's locale data (dates, numbers, the time zone). Called in gunicorn's master before it forks
-    (gunicorn.conf.py), so the workers share one copy instead of each reading its own (about 5 MB
+    (portal/prefork.py), so the workers share one copy instead of each reading its own (about 5 MB
     per worker)."""
     from datetime import UTC, datetime
 
